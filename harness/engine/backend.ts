@@ -1,0 +1,96 @@
+import * as tf from '@tensorflow/tfjs';
+import { installWasmKernels } from './kernels/index.ts';
+
+export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
+export const BACKENDS: readonly BackendName[] = ['tensorflow', 'wasm', 'cpu'];
+
+export interface EngineInfo {
+  /** Backend family as users name it: tensorflow (tfjs-node or tfjs-node-gpu), wasm or cpu. */
+  backend: BackendName;
+  /** Human-readable engine line, e.g. "tfjs 4.22.0 wasm (simd, 1 thread, dlgrade kernels)". */
+  label: string;
+  tfjsVersion: string;
+  /** Which npm package provides it when backend is tensorflow. */
+  package?: string;
+  threads?: number;
+  kernels?: string[];
+}
+
+let current: EngineInfo | undefined;
+
+export function isBackendName(s: string): s is BackendName {
+  return (BACKENDS as readonly string[]).includes(s);
+}
+
+async function tryTensorflow(): Promise<EngineInfo | undefined> {
+  // Optional dependencies: their install downloads libtensorflow and fails offline, so they are often absent.
+  for (const pkg of ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node']) {
+    try {
+      await import(pkg);
+      await tf.setBackend('tensorflow');
+      await tf.ready();
+      return { backend: 'tensorflow', package: pkg, tfjsVersion: tf.version.tfjs, label: `tfjs ${tf.version.tfjs} ${pkg}` };
+    } catch {
+      // not installed or libtensorflow missing: try the next one
+    }
+  }
+  return undefined;
+}
+
+async function tryWasm(): Promise<EngineInfo> {
+  const wasm = await import('@tensorflow/tfjs-backend-wasm');
+  const kernels = await installWasmKernels();
+  if (!(await tf.setBackend('wasm'))) throw new Error('the wasm backend failed to initialise');
+  await tf.ready();
+  const threads = wasm.getThreadsCount?.() ?? 1;
+  const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
+  return {
+    backend: 'wasm',
+    tfjsVersion: tf.version.tfjs,
+    threads,
+    kernels,
+    label: `tfjs ${tf.version.tfjs} wasm (${simd ? 'simd' : 'no simd'}, ${threads} thread${threads === 1 ? '' : 's'}${kernels.length ? ', dlgrade kernels' : ''})`,
+  };
+}
+
+async function useCpu(): Promise<EngineInfo> {
+  await tf.setBackend('cpu');
+  await tf.ready();
+  return { backend: 'cpu', tfjsVersion: tf.version.tfjs, threads: 1, label: `tfjs ${tf.version.tfjs} cpu (pure JS)` };
+}
+
+/**
+ * Chooses and initialises the backend. An explicit choice (argument, else DLGRADE_BACKEND) must load or
+ * this throws; without one, the fastest that loads wins: tfjs-node-gpu, tfjs-node, wasm, cpu.
+ */
+export async function initEngine(requested?: string): Promise<EngineInfo> {
+  const want = requested ?? process.env.DLGRADE_BACKEND ?? '';
+  if (current && (!want || want === current.backend)) return current;
+  if (want && !isBackendName(want)) {
+    throw new Error(`unknown backend "${want}" (from ${requested ? '--backend' : 'DLGRADE_BACKEND'}); choose one of ${BACKENDS.join(', ')}`);
+  }
+  let info: EngineInfo | undefined;
+  if (want === 'tensorflow') {
+    info = await tryTensorflow();
+    if (!info) throw new Error('backend "tensorflow" requested but neither @tensorflow/tfjs-node-gpu nor @tensorflow/tfjs-node loads here (their install needs internet to download libtensorflow)');
+  } else if (want === 'wasm') info = await tryWasm();
+  else if (want === 'cpu') info = await useCpu();
+  else {
+    info = await tryTensorflow();
+    if (!info) {
+      try {
+        info = await tryWasm();
+      } catch {
+        info = await useCpu();
+      }
+    }
+  }
+  current = info;
+  return info;
+}
+
+/** The engine in use; throws if initEngine has not run (every result must name its engine). */
+export function engineInfo(): EngineInfo {
+  if (!current) throw new Error('engine not initialised: call initEngine() first');
+  return current;
+}
