@@ -1,0 +1,148 @@
+// What a graded suite uses to reach the submission and the assignment: openSubmission() gives a
+// SubmissionHandle in the mode DLGRADE_ISOLATION names; assignmentSpec()/testSpec()/seed() read the yaml.
+// Runs in the grader's (trusted) vitest worker. Environment (set by run-suites.ts, or by hand):
+//   DLGRADE_ASSIGNMENT_DIR  assignment folder (holds assignment.yaml, probes.ts)
+//   DLGRADE_SUBMISSION_DIR  submission folder (holds index.ts or src/index.ts)
+//   DLGRADE_ISOLATION       inprocess (default; the student's `dlgrade check`) | process (grading)
+//   DLGRADE_BACKEND         engine for the submission's code (tensorflow | wasm | cpu; default: best that loads)
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { expect } from 'vitest';
+import { findTest, loadAssignment } from '../assignment/load.ts';
+import type { Assignment, TestSpec, Threshold } from '../assignment/types.ts';
+import { openInProcess } from './inprocess-submission.ts';
+import type { CallOptions, SubmissionHandle } from './submission.ts';
+
+export type Isolation = 'inprocess' | 'process';
+
+/** What a handle implementation (in-process or isolated) is opened with. */
+export interface SubmissionOpenOptions {
+  assignmentDir: string;
+  submissionDir: string;
+  /** Entry candidates relative to submissionDir (assignment.yaml `entry`). */
+  entry: string[];
+  /** Default wall-clock limit of one call (ms); the context passes the current test's limit per call. */
+  timeoutMs: number;
+  /** Memory limit of the submission's process (process isolation). */
+  memoryMb: number;
+  backend?: string;
+}
+
+/** harness/runner/isolated-submission.ts exports this (the runner engineer's file). */
+export type OpenIsolated = (opts: SubmissionOpenOptions) => Promise<SubmissionHandle>;
+
+function env(name: string): string {
+  const v = process.env[name];
+  if (!v) throw new Error(`${name} is not set: graded suites run through \`dlgrade grade\` / \`dlgrade check\` (harness/runner/run-suites.ts), which set it`);
+  return v;
+}
+
+let assignment: Assignment | undefined;
+
+/** The assignment being graded (DLGRADE_ASSIGNMENT_DIR), loaded once per worker. */
+export function assignmentSpec(): Assignment {
+  return (assignment ??= loadAssignment(env('DLGRADE_ASSIGNMENT_DIR')));
+}
+
+/** The yaml entry of test `id`; throws naming the id when the yaml has no such test. */
+export function testSpec(id: string): TestSpec & { exercise: string } {
+  const a = assignmentSpec();
+  const t = findTest(a, id);
+  if (!t) throw new Error(`no test "${id}" in ${a.file}`);
+  return t;
+}
+
+/** The yaml threshold of test `id` (min|max, the reference's own figure, margin). */
+export function thresholdOf(id: string): Threshold {
+  const t = testSpec(id);
+  if (!t.threshold) throw new Error(`test "${id}" has no threshold in ${assignmentSpec().file}`);
+  return t.threshold;
+}
+
+/** A named seed from the yaml's `seeds` (default: "default"). */
+export function seed(name = 'default'): number {
+  const s = assignmentSpec().seeds[name];
+  if (s === undefined) throw new Error(`no seed "${name}" in ${assignmentSpec().file} (seeds: ${Object.keys(assignmentSpec().seeds).join(', ') || 'none'})`);
+  return s;
+}
+
+/** The yaml test id of the running vitest test: its title up to the first ": ". */
+export function testIdOfTitle(title: string): string | undefined {
+  const m = /^([A-Za-z0-9][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+)+):\s/.exec(title);
+  return m?.[1];
+}
+
+/** Wall-clock limit of a probe call made now: the running test's yaml timeoutMs, else limits.timeoutMs. */
+export function callTimeoutMs(): number {
+  const a = assignmentSpec();
+  // currentTestName is "describe > ... > title"; the id is at the start of the test's own title.
+  const name = expect.getState().currentTestName ?? '';
+  const id = testIdOfTitle(name.split(' > ').at(-1) ?? '');
+  return (id ? findTest(a, id)?.timeoutMs : undefined) ?? a.limits.timeoutMs;
+}
+
+const ISOLATED = path.join(path.dirname(fileURLToPath(import.meta.url)), 'isolated-submission.ts');
+
+async function openRaw(isolation: Isolation, opts: SubmissionOpenOptions): Promise<SubmissionHandle> {
+  if (isolation === 'process') {
+    if (existsSync(ISOLATED)) {
+      const mod = (await import(pathToFileURL(ISOLATED).href)) as { openIsolated?: OpenIsolated };
+      if (typeof mod.openIsolated !== 'function') throw new Error(`${ISOLATED} must export openIsolated(opts)`);
+      return mod.openIsolated(opts);
+    }
+    console.warn('dlgrade: process isolation is not available yet (harness/runner/isolated-submission.ts missing); running the submission in-process');
+  }
+  return openInProcess(opts);
+}
+
+export interface OpenOverrides {
+  assignmentDir?: string;
+  submissionDir?: string;
+  isolation?: Isolation;
+}
+
+const open = new Map<string, Promise<SubmissionHandle>>();
+
+/**
+ * The handle on the submission under test, opened once per worker (per test file) and shared by every
+ * test in it. Every call gets the running test's time limit unless it passes its own.
+ */
+export function openSubmission(over: OpenOverrides = {}): Promise<SubmissionHandle> {
+  const assignmentDir = path.resolve(over.assignmentDir ?? env('DLGRADE_ASSIGNMENT_DIR'));
+  const submissionDir = path.resolve(over.submissionDir ?? env('DLGRADE_SUBMISSION_DIR'));
+  const isolation = over.isolation ?? isolationFromEnv();
+  const key = `${isolation}\0${assignmentDir}\0${submissionDir}`;
+  let h = open.get(key);
+  if (!h) {
+    const a = over.assignmentDir ? loadAssignment(assignmentDir) : assignmentSpec();
+    h = openRaw(isolation, {
+      assignmentDir,
+      submissionDir,
+      entry: a.entry,
+      timeoutMs: a.limits.timeoutMs,
+      memoryMb: a.limits.memoryMb,
+      ...(process.env.DLGRADE_BACKEND ? { backend: process.env.DLGRADE_BACKEND } : {}),
+    }).then((raw) => withTestLimits(raw, () => open.delete(key)));
+    open.set(key, h);
+  }
+  return h;
+}
+
+function isolationFromEnv(): Isolation {
+  const v = process.env.DLGRADE_ISOLATION ?? 'inprocess';
+  if (v !== 'inprocess' && v !== 'process') throw new Error(`DLGRADE_ISOLATION must be inprocess or process, got "${v}"`);
+  return v;
+}
+
+function withTestLimits(raw: SubmissionHandle, onClose: () => void): SubmissionHandle {
+  return {
+    dir: raw.dir,
+    engine: () => raw.engine(),
+    call: <R>(name: string, args?: unknown, opts?: CallOptions) => raw.call<R>(name, args, { ...opts, timeoutMs: opts?.timeoutMs ?? callTimeoutMs() }),
+    close: async () => {
+      onClose();
+      await raw.close();
+    },
+  };
+}
