@@ -38,14 +38,16 @@ export function localResponseNorm(x: tf.Tensor, p: LrnParams): tf.Tensor {
     paddings[x.rank - 1] = [before, after];
     const sq = tf.pad(tf.square(x), paddings);
     // Window sum as `size` shifted slices: O(size) elementwise work, unlike a CxC banded matmul.
-    const begin = x.shape.map(() => 0);
-    const extent = x.shape.map(() => -1);
-    extent[x.rank - 1] = channels;
-    let sum: tf.Tensor = tf.slice(sq, begin, extent);
-    for (let i = 1; i < p.size; i++) {
-      begin[x.rank - 1] = i;
-      sum = tf.add(sum, tf.slice(sq, begin, extent));
-    }
+    // Fresh begin/size arrays for every slice: tfjs's Slice gradient keeps a reference to the attrs it was
+    // given, so mutating one shared array would route every slice's gradient through the last offset.
+    const window = (offset: number) =>
+      tf.slice(
+        sq,
+        x.shape.map((_, ax) => (ax === x.rank - 1 ? offset : 0)),
+        x.shape.map((_, ax) => (ax === x.rank - 1 ? channels : -1)),
+      );
+    let sum: tf.Tensor = window(0);
+    for (let i = 1; i < p.size; i++) sum = tf.add(sum, window(i));
     const denom = tf.pow(tf.add(tf.mul(sum, p.alpha / p.size), p.k), p.beta);
     return tf.div(x, denom);
   });
