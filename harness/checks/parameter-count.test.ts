@@ -69,7 +69,7 @@ describe('countParameters', () => {
     expect(after.total).toBe(before.total);
     expect(after.trainable).toBe(before.trainable - block1Params - (3 * 3 * 64 * 128 + 128));
     // tfjs agrees on what will actually be trained.
-    const tfjsTrainable = model.trainableWeights.reduce((s, w) => s + w.shape.reduce((p, d) => p * (d ?? 0), 1), 0);
+    const tfjsTrainable = model.trainableWeights.reduce((s, w) => s + w.shape.reduce<number>((p, d) => p * (d ?? 0), 1), 0);
     expect(after.trainable).toBe(tfjsTrainable);
     expect(after.layers.find((l) => l.path === 'block2/block2_conv1')).toMatchObject({ params: 73856, trainable: 0 });
     model.dispose();
