@@ -53,6 +53,9 @@ function shapeOf(l: WalkedLayer, name: string): number[] {
   return w.variable.shape as number[];
 }
 
+/** Layer kinds fillsFor knows; all have weights once built. */
+const WEIGHTED_KINDS = new Set(['Dense', 'Conv1D', 'Conv2D', 'Conv3D', 'Conv2DTranspose', 'DepthwiseConv2D', 'SeparableConv2D', 'BatchNormalization', 'LayerNormalization', 'Embedding', 'PReLU']);
+
 /** The fill for each weight of a layer, by weight short name; undefined when the layer kind is unknown. */
 function fillsFor(l: WalkedLayer): Record<string, Fill> | undefined {
   const kind = l.layer.getClassName();
@@ -107,11 +110,11 @@ export function initLikeTorch(model: tf.LayersModel | tf.layers.Layer, seed: num
   const initialised: string[] = [];
   const walked = walkLayers(model);
   for (const l of walked) {
-    const fills = fillsFor(l);
-    if (!l.layer.built && fills) {
+    if (!l.layer.built && WEIGHTED_KINDS.has(l.layer.getClassName())) {
       throw new Error(`initLikeTorch: layer "${l.path}" (${l.layer.getClassName()}) is not built yet, so it has no weights to set; give the model an inputShape or call model.build()/predict() first`);
     }
     if (l.weights.length === 0) continue;
+    const fills = fillsFor(l);
     if (!fills) {
       throw new Error(
         `initLikeTorch: no PyTorch default known for layer "${l.path}" (${l.layer.getClassName()}) with weights ${l.weights.map((w) => w.shortName).join(', ')}; add it to harness/engine/torch-init.ts`,
