@@ -1,0 +1,75 @@
+// In-process restrictions the sandboxed child applies to itself before it imports the submission. They
+// complement, never replace, the process-level ones (Node's permission model, a network namespace, a
+// dropped uid; see sandbox.ts and docs/isolation.md): Node 20's permission model does not cover sockets
+// or signals, so on platforms without a network namespace these are the only network barrier there is.
+// They hold because the submission runs after them in the same realm and cannot reach the raw bindings
+// (process.binding is denied under the permission model); they are weaker than a namespace because a
+// bug in Node's own networking code paths could bypass a JS-level patch.
+import dgram from 'node:dgram';
+import dns from 'node:dns';
+import http from 'node:http';
+import http2 from 'node:http2';
+import https from 'node:https';
+import { syncBuiltinESMExports } from 'node:module';
+import net from 'node:net';
+
+export class SandboxDenied extends Error {
+  readonly code = 'ERR_DLGRADE_SANDBOX';
+  constructor(what: string) {
+    super(`${what} is not allowed while grading (the submission runs in a sandbox)`);
+    this.name = 'SandboxDenied';
+  }
+}
+
+function denier(what: string): (...args: unknown[]) => never {
+  return () => {
+    throw new SandboxDenied(what);
+  };
+}
+
+/** Sockets, servers, UDP, DNS, http(s)/http2 clients and fetch all throw SandboxDenied. */
+export function blockNetwork(): void {
+  // Every TCP/TLS/http client ends in Socket.prototype.connect, every server in Server.prototype.listen.
+  net.Socket.prototype.connect = denier('opening a network connection (net.Socket.connect)');
+  net.Server.prototype.listen = denier('listening on a network port (net.Server.listen)');
+  for (const m of ['bind', 'connect', 'send'] as const) dgram.Socket.prototype[m] = denier(`UDP (dgram.Socket.${m})`);
+  const dnsFns = ['lookup', 'lookupService', 'resolve', 'resolve4', 'resolve6', 'resolveAny', 'resolveCname', 'resolveMx', 'resolveNs', 'resolveTxt', 'resolveSrv', 'resolvePtr', 'resolveNaptr', 'resolveSoa', 'reverse'] as const;
+  const dnsMut = dns as unknown as Record<string, unknown>;
+  const dnsPromises = dns.promises as unknown as Record<string, unknown>;
+  for (const f of dnsFns) {
+    dnsMut[f] = denier(`DNS (dns.${f})`);
+    dnsPromises[f] = denier(`DNS (dns.promises.${f})`);
+  }
+  (dns.Resolver.prototype as unknown as Record<string, unknown>).resolve = denier('DNS (dns.Resolver)');
+  for (const [name, mod] of [['http', http], ['https', https]] as const) {
+    const m = mod as unknown as Record<string, unknown>;
+    m.request = denier(`${name}.request`);
+    m.get = denier(`${name}.get`);
+  }
+  (http2 as unknown as Record<string, unknown>).connect = denier('http2.connect');
+  const g = globalThis as unknown as Record<string, unknown>;
+  g.fetch = denier('fetch()');
+  if ('WebSocket' in g) g.WebSocket = denier('WebSocket');
+  if ('EventSource' in g) g.EventSource = denier('EventSource');
+  // ESM named imports of builtins (`import { connect } from 'node:net'`) read a snapshot: refresh it.
+  syncBuiltinESMExports();
+}
+
+/**
+ * process.kill may only signal the child itself: without it a submission could stop the grader (its parent)
+ * or its neighbours, which run under the same user wherever the uid is not dropped.
+ */
+export function confineSignals(): void {
+  const proc = process as unknown as { _kill: (pid: number, sig: number) => number; kill: typeof process.kill };
+  const rawKill = proc._kill.bind(process);
+  const self = process.pid;
+  proc._kill = (pid: number, sig: number) => {
+    if (pid !== self) throw new SandboxDenied(`signalling process ${pid} (process.kill)`);
+    return rawKill(pid, sig);
+  };
+  const kill = process.kill.bind(process);
+  proc.kill = (pid: number, signal?: string | number) => {
+    if (pid !== self) throw new SandboxDenied(`signalling process ${pid} (process.kill)`);
+    return kill(pid, signal);
+  };
+}

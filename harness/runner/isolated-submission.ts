@@ -1,0 +1,409 @@
+// The SubmissionHandle used for grading: the submission's code runs in its own sandboxed child process
+// (sandbox.ts), compiled beforehand in this trusted process (bundle-submission.ts). Calls go over IPC with
+// structured clone; each carries an id and a random nonce the reply must echo. The child's output is kept
+// (a tail, for messages) and never parsed.
+//
+// Limits: every call has a wall-clock limit (the test's), loading the submission has the default call
+// limit, and resident memory is watched (limits-memory.ts) against memoryMb. A call that times out,
+// crashes or runs out of memory fails with ProbeError('timeout' | 'crash' | 'oom'); the process is
+// stopped and the NEXT call starts a fresh one (about a second), so a hang in one test does not zero the
+// unrelated ones. A failure while loading the submission (throw, hang, exit or memory at import) is
+// deterministic, so it is not retried: every call fails at once with the same message.
+// Calls are served one at a time, in order, so each call's clock starts when its request is sent.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { BundleError, GRADER_ROOT, bundleSubmission, type Bundle } from './bundle-submission.ts';
+import type { SubmissionOpenOptions } from './context.ts';
+import { asChildMessage, type ChildConfig, type ChildMessage } from './isolation-protocol.ts';
+import { watchMemory, type MemoryWatcher } from './limits-memory.ts';
+import { OutputTail } from './output-tail.ts';
+import { NOBODY, detectSandbox, sandboxCommand, type SandboxCapabilities } from './sandbox.ts';
+import { ProbeError, type CallOptions, type ProbeFailureKind, type SubmissionHandle } from './submission.ts';
+
+/** Engine start-up is the grader's own code (tfjs + wasm): generous, and not charged to the submission. */
+const ENGINE_START_MS = 120_000;
+/** After this many fresh processes for one handle, later calls fail at once (a submission that crashes every call). */
+const MAX_RESTARTS = 25;
+const IMPORT = '(import)';
+
+export interface IsolatedOptions extends SubmissionOpenOptions {
+  /** Extra read-only paths the child may read (data files a probe loads). */
+  readPaths?: string[];
+  /** Keep the scratch folder after close (debugging). */
+  keepScratch?: boolean;
+}
+
+/** Why a live child stopped, decided by whoever stopped it (the first reason wins). */
+type StopReason = { kind: 'timeout'; ms: number } | { kind: 'oom'; bytes: number } | { kind: 'closed' };
+
+interface Pending {
+  id: number;
+  nonce: string;
+  probe: string;
+  resolve: (v: unknown) => void;
+  reject: (e: Error) => void;
+}
+
+const live = new Set<ChildProcess>();
+let exitHookInstalled = false;
+function track(p: ChildProcess): void {
+  live.add(p);
+  p.once('exit', () => live.delete(p));
+  if (!exitHookInstalled) {
+    exitHookInstalled = true;
+    // Belt and braces where setpriv --pdeathsig is missing (macOS, Windows): children die with us.
+    process.once('exit', () => {
+      for (const c of live) c.kill('SIGKILL');
+    });
+  }
+}
+
+const mb = (bytes: number) => Math.round(bytes / 2 ** 20);
+const secs = (ms: number) => (ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`);
+
+function inside(file: string, dir: string): boolean {
+  const rel = path.relative(dir, file);
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+}
+
+/** One child process: start-up, one call at a time, and the reason it ended. */
+class Child {
+  readonly proc: ChildProcess;
+  readonly tail = new OutputTail();
+  engineLabel?: string;
+  readonly ready: Promise<void>;
+  private pending?: Pending;
+  private seq = 0;
+  private stop?: StopReason;
+  private phase: 'engine' | 'import' | 'calls' = 'engine';
+  private exit?: { code: number | null; signal: NodeJS.Signals | null };
+  private readonly memory: MemoryWatcher;
+  private settleReady!: { resolve: () => void; reject: (e: Error) => void };
+
+  constructor(
+    private readonly h: IsolatedState,
+    caps: SandboxCapabilities,
+  ) {
+    const { command, args } = sandboxCommand(caps, {
+      script: h.bundle.runtime,
+      readPaths: h.readPaths,
+      writePaths: [h.workDir],
+      memoryMb: h.opts.memoryMb,
+    });
+    const config: ChildConfig = {
+      probesUrl: pathToFileURL(h.bundle.probes).href,
+      submissionUrl: pathToFileURL(h.bundle.submission).href,
+      submissionDir: h.opts.submissionDir,
+      entryName: h.entryName,
+      heartbeat: caps.memory === 'heartbeat',
+      ...(h.opts.backend ? { backend: h.opts.backend } : {}),
+    };
+    this.proc = spawn(command, args, {
+      cwd: h.workDir,
+      env: childEnv(h.workDir, config),
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      serialization: 'advanced',
+      windowsHide: true,
+    });
+    track(this.proc);
+    this.proc.stdout!.on('data', (d: Buffer) => this.tail.push(d));
+    this.proc.stderr!.on('data', (d: Buffer) => this.tail.push(d));
+    this.proc.on('message', (m: unknown) => this.onMessage(m));
+    this.proc.on('error', (err) => this.onExit(null, null, err));
+    // 'close', not 'exit': the last output (e.g. V8's heap-limit message) has been read by then.
+    this.proc.on('close', (code, signal) => this.onExit(code, signal));
+    this.memory = watchMemory(this.proc.pid ?? -1, caps.memory, h.opts.memoryMb * 2 ** 20, (bytes) => this.kill({ kind: 'oom', bytes }));
+
+    this.ready = new Promise<void>((resolve, reject) => (this.settleReady = { resolve, reject }));
+    this.ready.catch(() => {}); // observed by callers; never an unhandled rejection
+    const engineTimer = setTimeout(() => this.phase === 'engine' && this.kill({ kind: 'timeout', ms: ENGINE_START_MS }), ENGINE_START_MS);
+    this.ready.finally(() => clearTimeout(engineTimer)).catch(() => {});
+  }
+
+  get alive(): boolean {
+    return !this.exit;
+  }
+
+  peakBytes(): number {
+    return this.memory.peakBytes();
+  }
+
+  kill(reason: StopReason): void {
+    this.stop ??= reason;
+    if (!this.exit) this.proc.kill('SIGKILL');
+  }
+
+  private onMessage(raw: unknown): void {
+    const m = asChildMessage(raw);
+    if (!m) return; // not ours: a submission writing to the channel gets ignored
+    switch (m.type) {
+      case 'rss':
+        this.memory.heartbeat(m.bytes);
+        return;
+      case 'engine':
+        if (this.phase !== 'engine') return;
+        this.engineLabel = m.label;
+        this.phase = 'import';
+        this.importTimer = setTimeout(() => this.phase === 'import' && this.kill({ kind: 'timeout', ms: this.h.opts.timeoutMs }), this.h.opts.timeoutMs);
+        return;
+      case 'ready':
+        if (this.phase !== 'import') return;
+        clearTimeout(this.importTimer);
+        this.phase = 'calls';
+        this.settleReady.resolve();
+        return;
+      case 'import-error':
+        if (this.phase !== 'import') return;
+        clearTimeout(this.importTimer);
+        this.settleReady.reject(new ProbeError('import-error', m.message, IMPORT));
+        this.kill({ kind: 'closed' });
+        return;
+      case 'fatal':
+        if (this.phase !== 'engine') return;
+        this.settleReady.reject(new Error(`${m.message}${this.outputNote()}`));
+        this.kill({ kind: 'closed' });
+        return;
+      case 'result':
+        this.onResult(m);
+        return;
+    }
+  }
+  private importTimer?: NodeJS.Timeout;
+
+  private onResult(m: Extract<ChildMessage, { type: 'result' }>): void {
+    const p = this.pending;
+    if (!p || m.id !== p.id || m.nonce !== p.nonce) return; // stale, duplicate or forged
+    this.pending = undefined;
+    if (m.ok) p.resolve(m.value);
+    else if (m.kind === 'harness') p.reject(new Error(m.message));
+    else p.reject(new ProbeError(m.kind, m.message, p.probe));
+  }
+
+  private onExit(code: number | null, signal: NodeJS.Signals | null, err?: Error): void {
+    if (this.exit) return;
+    this.exit = { code, signal };
+    this.memory.stop();
+    clearTimeout(this.importTimer);
+    if (err) {
+      this.settleReady.reject(new Error(`could not start the submission's process (${err.message})`));
+      return;
+    }
+    if (this.phase !== 'calls') this.settleReady.reject(this.startFailure());
+    if (this.pending) {
+      const p = this.pending;
+      this.pending = undefined;
+      p.reject(this.callFailure(p.probe));
+    }
+  }
+
+  private outputNote(): string {
+    const lines = this.tail.lines();
+    return lines.length ? `\nlast output of the submission's process:\n${lines.map((l) => `  ${l}`).join('\n')}` : '';
+  }
+
+  /** The V8 heap limit ends the process with a fatal error, not an exception. */
+  private heapExhausted(): boolean {
+    return this.tail.has(/JavaScript heap out of memory|Reached heap limit|Allocation failed - process out of memory/);
+  }
+
+  private classify(): { kind: ProbeFailureKind; what: string } {
+    const s = this.stop;
+    if (s?.kind === 'timeout') return { kind: 'timeout', what: `did not finish within ${secs(s.ms)}` };
+    if (s?.kind === 'oom') return { kind: 'oom', what: `used ${mb(s.bytes)} MB of memory, over the ${this.h.opts.memoryMb} MB limit` };
+    if (this.heapExhausted()) return { kind: 'oom', what: `ran out of JavaScript heap (limit ${this.h.opts.memoryMb} MB)` };
+    const e = this.exit;
+    if (e?.signal) return { kind: 'crash', what: `was killed by ${e.signal}${e.signal === 'SIGKILL' ? ' (by the system: out of memory?)' : ''}` };
+    return {
+      kind: 'crash',
+      what: `exited with code ${e?.code ?? '?'}${e?.code === 0 ? ' (did the code call process.exit()?)' : ''}`,
+    };
+  }
+
+  private startFailure(): Error {
+    if (this.phase === 'engine') {
+      return new Error(`the grader's child process did not start its engine (${this.classify().what})${this.outputNote()}`);
+    }
+    const { kind, what } = this.classify();
+    const doing = `loading the submission (importing ${this.h.entryName})`;
+    const hint = kind === 'timeout' ? ': an infinite loop or a long computation at import time?' : '';
+    return new ProbeError(kind, `${doing} ${what}${hint}; its process was stopped, so no test could run its code${this.outputNote()}`, IMPORT);
+  }
+
+  private callFailure(probe: string): ProbeError {
+    const { kind, what } = this.classify();
+    const tail = kind === 'timeout' ? ' (the submission\'s code is too slow or never returns)' : '';
+    return new ProbeError(kind, `the submission's process ${what} while running probe "${probe}"${tail}; it was stopped${this.outputNote()}`, probe);
+  }
+
+  /** Sends one call; resolves with the probe's data or rejects with ProbeError / Error (harness). */
+  request(probe: string, args: unknown, timeoutMs: number): Promise<unknown> {
+    return new Promise((resolve, reject) => {
+      if (this.exit) return reject(this.callFailure(probe));
+      const id = ++this.seq;
+      const nonce = randomUUID();
+      const timer = setTimeout(() => this.kill({ kind: 'timeout', ms: timeoutMs }), timeoutMs);
+      const done = <T>(f: (v: T) => void) => (v: T) => {
+        clearTimeout(timer);
+        f(v);
+      };
+      this.pending = { id, nonce, probe, resolve: done(resolve), reject: done(reject) };
+      try {
+        this.proc.send({ type: 'call', id, nonce, probe, args });
+      } catch (err) {
+        this.pending = undefined;
+        clearTimeout(timer);
+        reject(new Error(`probe "${probe}": its arguments cannot cross a process boundary (${(err as Error).message})`));
+      }
+    });
+  }
+}
+
+/** What every child of one handle shares. */
+interface IsolatedState {
+  opts: IsolatedOptions;
+  bundle: Bundle;
+  scratch: string;
+  workDir: string;
+  readPaths: string[];
+  entryName: string;
+}
+
+function childEnv(workDir: string, config: ChildConfig): NodeJS.ProcessEnv {
+  // A scrubbed environment: CI secrets (tokens) and NODE_OPTIONS (e.g. a tsx loader) stay with the grader.
+  const env: NodeJS.ProcessEnv = {
+    DLGRADE_CHILD: JSON.stringify(config),
+    HOME: workDir,
+    TMPDIR: workDir,
+    TMP: workDir,
+    TEMP: workDir,
+    TZ: 'UTC',
+    LANG: 'C.UTF-8',
+    PATH: process.platform === 'win32' ? (process.env.PATH ?? '') : '/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin',
+  };
+  for (const k of ['SystemRoot', 'windir', 'COMSPEC']) if (process.env[k]) env[k] = process.env[k];
+  return env;
+}
+
+/** Scratch folder: bundle/ (read-only for the child) and work/ (its cwd, the only place it may write). */
+function makeScratch(caps: SandboxCapabilities): { scratch: string; bundleDir: string; workDir: string } {
+  const scratch = mkdtempSync(path.join(os.tmpdir(), 'dlgrade-sub-'));
+  const bundleDir = path.join(scratch, 'bundle');
+  const workDir = path.join(scratch, 'work');
+  mkdirSync(bundleDir);
+  mkdirSync(workDir);
+  chmodSync(scratch, 0o755);
+  if (caps.dropUid) {
+    chownSync(workDir, NOBODY, NOBODY);
+    chmodSync(workDir, 0o700);
+  }
+  return { scratch, bundleDir, workDir };
+}
+
+/** The first entry candidate that exists (same rule as the in-process handle). */
+function findEntry(submissionDir: string, entry: readonly string[]): string | undefined {
+  return entry.map((e) => path.join(submissionDir, e)).find((f) => existsSync(f));
+}
+
+export async function openIsolated(given: IsolatedOptions): Promise<SubmissionHandle> {
+  const opts: IsolatedOptions = { ...given, assignmentDir: path.resolve(given.assignmentDir), submissionDir: path.resolve(given.submissionDir) };
+  const caps = detectSandbox();
+  const entry = findEntry(opts.submissionDir, opts.entry);
+  let sticky: Error | undefined;
+  let state: IsolatedState | undefined;
+  let scratch: string | undefined;
+
+  if (!entry) {
+    sticky = new ProbeError('import-error', `no entry file in ${opts.submissionDir} (looked for ${opts.entry.join(', ')})`, IMPORT);
+  } else {
+    const made = makeScratch(caps);
+    scratch = made.scratch;
+    try {
+      const bundle = await bundleSubmission({
+        submissionDir: opts.submissionDir,
+        entryFile: entry,
+        probesFile: path.join(opts.assignmentDir, 'probes.ts'),
+        outDir: made.bundleDir,
+      });
+      const readPaths = [made.scratch, ...bundle.packageRoots, ...(opts.readPaths ?? []).map((p) => path.resolve(p))];
+      // Refuse a layout where the child could read the tests, the reference or the submissions themselves.
+      for (const secret of [opts.assignmentDir, path.join(GRADER_ROOT, 'reference'), path.dirname(path.resolve(opts.submissionDir))]) {
+        const leak = readPaths.find((r) => inside(path.resolve(secret), r));
+        if (leak) throw new Error(`refusing to grade: the submission's process would be allowed to read ${leak}, which contains ${secret}`);
+      }
+      state = { opts, bundle, scratch: made.scratch, workDir: made.workDir, readPaths, entryName: path.relative(opts.submissionDir, entry) };
+    } catch (err) {
+      if (!(err instanceof BundleError && err.inSubmission)) {
+        rmSync(made.scratch, { recursive: true, force: true });
+        throw err instanceof BundleError ? new Error(`could not compile the grading code for ${opts.submissionDir}:\n${err.message}`) : err;
+      }
+      sticky = new ProbeError('import-error', `the submission does not compile:\n${err.message}`, IMPORT);
+    }
+  }
+
+  let child: Child | undefined;
+  let starts = 0;
+  let closed = false;
+  let queue: Promise<unknown> = Promise.resolve();
+
+  /** The running child, started (or restarted after a failed call) on demand. */
+  const current = async (): Promise<Child> => {
+    if (!child || !child.alive) {
+      if (starts > MAX_RESTARTS) {
+        sticky = new ProbeError('crash', `the submission's process failed ${MAX_RESTARTS} times; no further test runs its code`, IMPORT);
+        throw sticky;
+      }
+      starts++;
+      child = new Child(state!, caps);
+    }
+    try {
+      await child.ready;
+    } catch (err) {
+      sticky = err as Error;
+      throw err;
+    }
+    return child;
+  };
+
+  const renamed = (err: Error, probe: string): Error => (err instanceof ProbeError ? new ProbeError(err.kind, err.message, probe) : err);
+
+  const handle: SubmissionHandle & { peakMemoryBytes(): number; sandbox(): SandboxCapabilities } = {
+    dir: opts.submissionDir,
+    async engine() {
+      if (state && !sticky) {
+        try {
+          return (await current()).engineLabel ?? 'unknown engine';
+        } catch {
+          // fall through: the label may still be known
+        }
+      }
+      return child?.engineLabel ?? `unknown engine (the submission's code did not load)`;
+    },
+    call<R>(name: string, args?: unknown, callOpts?: CallOptions): Promise<R> {
+      const run = async (): Promise<R> => {
+        if (closed) throw new Error(`probe "${name}": the submission handle is closed`);
+        if (sticky) throw renamed(sticky, name);
+        const c = await current().catch((err: Error) => {
+          throw renamed(err, name);
+        });
+        return (await c.request(name, args, callOpts?.timeoutMs ?? opts.timeoutMs)) as R;
+      };
+      const p = queue.then(run, run);
+      queue = p.catch(() => {});
+      return p;
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      child?.kill({ kind: 'closed' });
+      if (child && child.alive) await new Promise((r) => child!.proc.once('exit', r));
+      if (scratch && !opts.keepScratch) rmSync(scratch, { recursive: true, force: true });
+    },
+    peakMemoryBytes: () => child?.peakBytes() ?? 0,
+    sandbox: () => caps,
+  };
+  return handle;
+}
