@@ -50,24 +50,35 @@ export interface Part {
  * with one message listing each failed part and why. For tests with `partial: true`.
  */
 export async function gradeParts(parts: Part[]): Promise<void> {
-  const failures: string[] = [];
+  const failures: Array<{ name: string; message: string; kind?: string }> = [];
   for (const p of parts) {
     try {
       await p.check();
     } catch (e) {
-      failures.push(`- ${p.name}: ${(e as Error).message}`);
+      const err = e as Error & { kind?: unknown };
+      failures.push({ name: p.name, message: err.message, ...(typeof err.kind === 'string' ? { kind: err.kind } : {}) });
     }
   }
   const passed = parts.length - failures.length;
   partialCredit(parts.length ? passed / parts.length : 0, `${passed} of ${parts.length} parts right`);
-  if (failures.length) throw new GradingFailure(`${passed} of ${parts.length} parts right:\n${failures.join('\n')}`);
+  if (!failures.length) return;
+  // A submission that timed out, crashed or did not import is reported as such, not as a wrong answer.
+  const kind = SEVERE.find((k) => failures.some((f) => f.kind === k));
+  const same = failures.length > 1 && failures.every((f) => f.message === failures[0]!.message);
+  const body = same ? `every failed part: ${failures[0]!.message}` : failures.map((f) => `- ${f.name}: ${f.message}`).join('\n');
+  throw new GradingFailure(`${passed} of ${parts.length} parts right:\n${body}`, kind);
 }
+
+const SEVERE = ['oom', 'crash', 'timeout', 'import-error', 'missing-export'] as const;
 
 /** A failed check whose message is already complete feedback (no assertion diff appended). */
 export class GradingFailure extends Error {
-  constructor(message: string) {
+  /** The ProbeError kind behind it, when a probe failure caused it (timeout, crash, ...). */
+  readonly kind?: string;
+  constructor(message: string, kind?: string) {
     super(message);
     this.name = 'GradingFailure';
+    if (kind) this.kind = kind;
   }
 }
 

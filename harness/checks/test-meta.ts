@@ -16,6 +16,8 @@ export interface DlgradeMeta {
   artifacts?: ArtifactRecord[];
   /** Extra feedback lines appended to the test's output (shown to the student even when it passed). */
   notes?: string[];
+  /** Engine line of the process that ran the submission's code (set by context.ts on every probe call). */
+  engine?: string;
 }
 
 declare module 'vitest' {

@@ -1,11 +1,49 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import type { Command } from 'commander';
+import { BACKENDS } from '../engine/backend.ts';
+import { gradeSubmission } from '../runner/grade-submission.ts';
+import { formatResult } from './print-result.ts';
 
-// Placeholder until the issue that owns this verb lands it.
+// `dlgrade check`: the student's command (the starter's `npm test`). Runs the visible tests on the student's
+// own code, in-process, prints each exercise with points earned and possible and every failure message, and
+// exits non-zero when anything failed.
+
+/** The assignment id from the nearest package.json with "dlgrade": {"assignment": "<id>"} at or above dir. */
+export function assignmentFromPackage(dir: string): string | undefined {
+  for (let d = path.resolve(dir); ; d = path.dirname(d)) {
+    const pkg = path.join(d, 'package.json');
+    if (existsSync(pkg)) {
+      const json = JSON.parse(readFileSync(pkg, 'utf8')) as { dlgrade?: { assignment?: unknown } };
+      if (typeof json.dlgrade?.assignment === 'string') return json.dlgrade.assignment;
+    }
+    if (path.dirname(d) === d) return undefined;
+  }
+}
+
 export function register(program: Command): void {
   program
     .command('check')
-    .description('(not implemented yet)')
-    .action(() => {
-      throw new Error('dlgrade check is not implemented yet');
+    .description('run the visible tests on your submission and show your points (students)')
+    .option('--assignment <id|path>', 'assignment id or folder (default: "dlgrade.assignment" in package.json)')
+    .option('--submission <dir>', 'submission folder', '.')
+    .option('--all', 'also run hidden tests (instructors; needs the hidden suites)')
+    .option('--backend <name>', `engine (${BACKENDS.join(', ')})`)
+    .option('--verbose', "show vitest's own output")
+    .action(async (o: { assignment?: string; submission: string; all?: boolean; backend?: string; verbose?: boolean }) => {
+      const assignment = o.assignment ?? assignmentFromPackage(o.submission);
+      if (!assignment) {
+        throw new Error(`no assignment given: pass --assignment <id>, or add "dlgrade": {"assignment": "<id>"} to ${path.resolve(o.submission, 'package.json')}`);
+      }
+      const result = await gradeSubmission({
+        assignment,
+        submissionDir: o.submission,
+        scope: o.all ? 'all' : 'visible',
+        isolation: 'inprocess',
+        ...(o.backend ? { backend: o.backend } : {}),
+        ...(o.verbose ? { verbose: true } : {}),
+      });
+      console.log(formatResult(result, { color: process.stdout.isTTY, showWarnings: !!o.all }));
+      if (result.status !== 'ok' || result.score < result.maxScore) process.exitCode = 1;
     });
 }

@@ -110,6 +110,9 @@ export interface ExerciseScore {
 
 export interface SubmissionResult {
   assignment: string;
+  /** Assignment title and course from assignment.yaml, for reports' headers. */
+  assignmentTitle?: string;
+  course?: string;
   student: string;
   /** Engine line, e.g. "tfjs 4.22.0 wasm (simd, 1 thread, dlgrade kernels)". */
   engine: string;
@@ -126,4 +129,9 @@ export interface SubmissionResult {
   durationMs: number;
   /** Which tests were run: visible only (student check) or all (grading). */
   scope: 'visible' | 'all';
+  /**
+   * Problems of the assignment itself found while grading (a yaml test without a suite test, a suite test
+   * naming no yaml test, partial credit on a test without `partial: true`, ...). For authors, not students.
+   */
+  warnings?: string[];
 }

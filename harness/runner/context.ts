@@ -9,7 +9,9 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { expect } from 'vitest';
+import { getCurrentTest } from 'vitest/suite';
 import { findTest, loadAssignment } from '../assignment/load.ts';
+import { testIdOfTitle } from '../assignment/test-id.ts';
 import type { Assignment, TestSpec, Threshold } from '../assignment/types.ts';
 import { openInProcess } from './inprocess-submission.ts';
 import type { CallOptions, SubmissionHandle } from './submission.ts';
@@ -65,12 +67,6 @@ export function seed(name = 'default'): number {
   const s = assignmentSpec().seeds[name];
   if (s === undefined) throw new Error(`no seed "${name}" in ${assignmentSpec().file} (seeds: ${Object.keys(assignmentSpec().seeds).join(', ') || 'none'})`);
   return s;
-}
-
-/** The yaml test id of the running vitest test: its title up to the first ": ". */
-export function testIdOfTitle(title: string): string | undefined {
-  const m = /^([A-Za-z0-9][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+)+):\s/.exec(title);
-  return m?.[1];
 }
 
 /** Wall-clock limit of a probe call made now: the running test's yaml timeoutMs, else limits.timeoutMs. */
@@ -136,10 +132,21 @@ function isolationFromEnv(): Isolation {
 }
 
 function withTestLimits(raw: SubmissionHandle, onClose: () => void): SubmissionHandle {
+  let engine: Promise<string> | undefined;
+  const engineLine = () => (engine ??= raw.engine());
   return {
     dir: raw.dir,
-    engine: () => raw.engine(),
-    call: <R>(name: string, args?: unknown, opts?: CallOptions) => raw.call<R>(name, args, { ...opts, timeoutMs: opts?.timeoutMs ?? callTimeoutMs() }),
+    engine: engineLine,
+    call: async <R>(name: string, args?: unknown, opts?: CallOptions) => {
+      // The engine the submission ran on travels to the result through the test's meta (the grader's
+      // process never initialises the submission's engine itself).
+      const task = getCurrentTest();
+      if (task) {
+        const line = await engineLine().catch((e: Error) => `unknown (${e.message})`);
+        (task.meta.dlgrade ??= {}).engine = line;
+      }
+      return raw.call<R>(name, args, { ...opts, timeoutMs: opts?.timeoutMs ?? callTimeoutMs() });
+    },
     close: async () => {
       onClose();
       await raw.close();

@@ -5,6 +5,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { stripVTControlCharacters } from 'node:util';
 import { engineInfo, initEngine } from '../engine/backend.ts';
 import { runProbe, submissionFrame } from './probe-run.ts';
 import { ProbeError, type CallOptions, type ProbeModule, type SubmissionHandle } from './submission.ts';
@@ -38,7 +39,9 @@ export async function openInProcess(opts: SubmissionOpenOptions): Promise<Submis
       } catch (err) {
         const at = submissionFrame(err, opts.submissionDir);
         const e = err as Error;
-        throw new ProbeError('import-error', `importing ${path.relative(opts.submissionDir, entry)} failed: ${e.name}: ${e.message}${at ? ` (at ${at})` : ''}`, '(import)');
+        // Transform errors come with a coloured code frame: keep it, without the colour codes.
+        const message = stripVTControlCharacters(e.message).split('\n').slice(0, 12).join('\n');
+        throw new ProbeError('import-error', `importing ${path.relative(opts.submissionDir, entry)} failed: ${e.name}: ${message}${at ? ` (at ${at})` : ''}`, '(import)');
       }
     })());
 

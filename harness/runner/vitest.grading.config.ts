@@ -1,0 +1,33 @@
+// vitest config for grading runs (spawned by run-suites.ts; never the project's own `npm test`).
+// Runs the assignment's tests/public suites, plus tests/hidden when DLGRADE_SCOPE=all, one file at a time
+// in a forked worker, and reports through outcome-reporter.ts only (the grader prints its own summary).
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+import OutcomeReporter from './outcome-reporter.ts';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const assignmentDir = process.env.DLGRADE_ASSIGNMENT_DIR;
+if (!assignmentDir) throw new Error('DLGRADE_ASSIGNMENT_DIR is not set (run through dlgrade grade / dlgrade check)');
+const scope = process.env.DLGRADE_SCOPE ?? 'visible';
+const testTimeout = Number(process.env.DLGRADE_TEST_TIMEOUT_MS ?? 120_000);
+
+export default defineConfig({
+  root,
+  test: {
+    dir: assignmentDir,
+    include: scope === 'all' ? ['tests/public/**/*.test.ts', 'tests/hidden/**/*.test.ts'] : ['tests/public/**/*.test.ts'],
+    exclude: ['**/node_modules/**'],
+    pool: 'forks',
+    maxWorkers: 1,
+    fileParallelism: false,
+    testTimeout,
+    hookTimeout: testTimeout,
+    teardownTimeout: 10_000,
+    passWithNoTests: true,
+    watch: false,
+    // One attempt: a flaky pass must not be retried into a grade.
+    retry: 0,
+    reporters: [new OutcomeReporter({ assignmentDir }), ...(process.env.DLGRADE_VERBOSE ? ['default' as const] : [])],
+  },
+});
