@@ -93,7 +93,8 @@ function schemaIssue(e: ErrorObject, issue: Issue): AssignmentIssue {
     case 'additionalProperties': {
       const allowed = Object.keys((e.parentSchema as { properties?: object } | undefined)?.properties ?? {});
       const name = (e.params as { additionalProperty: string }).additionalProperty;
-      return issue(p, `unknown field${allowed.length ? ` (allowed here: ${allowed.join(', ')})` : ''}`, name);
+      const near = allowed.find((a) => editDistance(a, name) <= 2);
+      return issue(p, `unknown field${near ? ` (did you mean "${near}"?)` : ''}${allowed.length ? ` (allowed here: ${allowed.join(', ')})` : ''}`, name);
     }
     case 'enum':
       return issue(p, `must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.join(', ')}, got ${describe(e.data)}`);
@@ -102,6 +103,16 @@ function schemaIssue(e: ErrorObject, issue: Issue): AssignmentIssue {
     default:
       return issue(p, `${e.message ?? 'is invalid'}, got ${describe(e.data)}`);
   }
+}
+
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) row[j] = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = row;
+  }
+  return prev[b.length]!;
 }
 
 function article(type: string): string {
