@@ -1,11 +1,11 @@
 // Helpers graded suites use inside a vitest test: partial credit, artifacts, notes, and assertions whose
 // failure says what was expected, what came, and where to look. They write to the current test's task.meta
 // (see test-meta.ts); the grading reporter carries that to the score.
-import { getCurrentTest } from 'vitest/suite';
+import { TestRunner } from 'vitest';
 import type { ArtifactKind, ArtifactRecord, ArtifactValue, DlgradeMeta } from './test-meta.ts';
 
 function meta(helper: string): DlgradeMeta {
-  const task = getCurrentTest();
+  const task = TestRunner.getCurrentTest();
   if (!task) throw new Error(`${helper}() must be called inside a running test (not at module level or in beforeAll)`);
   task.meta.dlgrade ??= {};
   return task.meta.dlgrade;

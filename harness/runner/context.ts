@@ -8,8 +8,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { expect } from 'vitest';
-import { getCurrentTest } from 'vitest/suite';
+import { expect, TestRunner } from 'vitest';
 import { findTest, loadAssignment } from '../assignment/load.ts';
 import { testIdOfTitle } from '../assignment/test-id.ts';
 import type { Assignment, TestSpec, Threshold } from '../assignment/types.ts';
@@ -140,7 +139,7 @@ function withTestLimits(raw: SubmissionHandle, onClose: () => void): SubmissionH
     call: async <R>(name: string, args?: unknown, opts?: CallOptions) => {
       // The engine the submission ran on travels to the result through the test's meta (the grader's
       // process never initialises the submission's engine itself).
-      const task = getCurrentTest();
+      const task = TestRunner.getCurrentTest();
       if (task) {
         const line = await engineLine().catch((e: Error) => `unknown (${e.message})`);
         (task.meta.dlgrade ??= {}).engine = line;
