@@ -9,13 +9,17 @@ import { formatResult } from './print-result.ts';
 // own code, in-process, prints each exercise with points earned and possible and every failure message, and
 // exits non-zero when anything failed.
 
-/** The assignment id from the nearest package.json with "dlgrade": {"assignment": "<id>"} at or above dir. */
+/**
+ * The assignment named by the nearest package.json at or above dir with "dlgrade": {"assignment": "<id>"}
+ * (an id, or a path relative to that package.json when it starts with "." or "/").
+ */
 export function assignmentFromPackage(dir: string): string | undefined {
   for (let d = path.resolve(dir); ; d = path.dirname(d)) {
     const pkg = path.join(d, 'package.json');
     if (existsSync(pkg)) {
       const json = JSON.parse(readFileSync(pkg, 'utf8')) as { dlgrade?: { assignment?: unknown } };
-      if (typeof json.dlgrade?.assignment === 'string') return json.dlgrade.assignment;
+      const a = json.dlgrade?.assignment;
+      if (typeof a === 'string') return a.startsWith('.') || a.startsWith('/') ? path.resolve(d, a) : a;
     }
     if (path.dirname(d) === d) return undefined;
   }

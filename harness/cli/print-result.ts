@@ -8,6 +8,9 @@ export function formatResult(r: SubmissionResult, opts: { color?: boolean; showW
   const c = (code: number, s: string) => (opts.color ? `\x1b[${code}m${s}\x1b[0m` : s);
   const out: string[] = [];
   out.push(c(1, `${r.assignmentTitle ?? r.assignment} — ${r.scope === 'all' ? 'all tests' : 'visible tests'}`));
+  // When the submission did not load at all, say why once instead of under every test.
+  const whole = r.status === 'import-error' || r.status === 'missing';
+  if (r.status !== 'ok') out.push(c(31, indent(`  Run status: ${r.status}${r.statusMessage ? `: ${r.statusMessage}` : ''}`, '    ')));
   for (const x of r.exercises) {
     if (!x.maxScore && !x.manualMaxScore) continue;
     const ok = x.score >= x.maxScore;
@@ -15,16 +18,19 @@ export function formatResult(r: SubmissionResult, opts: { color?: boolean; showW
     out.push(`  ${c(ok ? 32 : 31, ok ? '✓' : '✗')} ${x.id}. ${x.title}: ${fmt(x.score)}/${fmt(x.maxScore)}${manual}`);
     for (const t of r.tests.filter((t) => t.exercise === x.id && t.status !== 'passed')) {
       out.push(`      ${c(31, `✗ ${t.id}`)} ${t.name} (${fmt(t.score)}/${fmt(t.maxScore)}${t.status !== 'failed' ? `, ${t.status}` : ''})`);
-      for (const line of t.output.split('\n')) if (line) out.push(`          ${line}`);
+      if (!whole) for (const line of t.output.split('\n')) if (line) out.push(`          ${line}`);
     }
   }
   const missing = r.manual.filter((m) => m.answer === undefined);
   if (missing.length) out.push(c(33, `  Written answers not found (answers.md headings): ${missing.map((m) => m.id).join(', ')}`));
-  if (r.status !== 'ok') out.push(c(31, `  Run status: ${r.status}${r.statusMessage ? `: ${r.statusMessage}` : ''}`));
   out.push(c(1, `  Total: ${fmt(r.score)}/${fmt(r.maxScore)}`) + c(2, `   (${r.engine}; ${(r.durationMs / 1000).toFixed(1)} s)`));
   if (opts.showWarnings && r.warnings?.length) {
     out.push(c(33, '  Assignment warnings (for its authors):'));
     for (const w of r.warnings) out.push(c(33, `    - ${w}`));
   }
   return out.join('\n');
+}
+
+function indent(text: string, by: string): string {
+  return text.split('\n').join(`\n${by}`);
 }
