@@ -51,6 +51,11 @@ export function submissionFrame(err: unknown, submissionDir: string): string | u
 }
 
 function describeThrown(err: unknown): string {
+  // Node's permission model (grading sandbox) says only "Access to this API has been restricted": name what.
+  const denied = err as { code?: unknown; permission?: unknown; resource?: unknown };
+  if (err instanceof Error && denied.code === 'ERR_ACCESS_DENIED') {
+    return `${err.name}: ${err.message} (the grading sandbox denies ${String(denied.permission ?? 'this')}${denied.resource ? ` on ${String(denied.resource)}` : ''})`;
+  }
   if (err instanceof Error) return `${err.name}: ${err.message}`;
   return `a non-Error value: ${typeof err === 'string' ? JSON.stringify(err) : String(err)}`;
 }
