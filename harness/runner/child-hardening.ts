@@ -73,3 +73,59 @@ export function confineSignals(): void {
     return kill(pid, signal);
   };
 }
+
+/**
+ * Freezes tfjs's shared surfaces: the exports of its packages (CommonJS objects every tfjs module calls
+ * through, so replacing `randomNormal` there would reach the probes' model.fit) and the prototypes of
+ * Tensor, Variable, LayersModel, Sequential, the optimizers and the engine (so `dataSync` or `fit` cannot be
+ * swapped for one that reports fake numbers). A submission that tries gets a TypeError at the assignment.
+ * Math.random stays writable: seeding it (seedrandom's `global: true`) is a legitimate student choice, and
+ * probes draw their randomness from seeded tfjs ops. Not frozen: the engine instance and the kernel registry
+ * (tfjs mutates them itself), so probe data stays untrusted (see docs/isolation.md).
+ */
+export async function lockTfjs(): Promise<string[]> {
+  const frozen: string[] = [];
+  // Literal specifiers: the grader's bundler rewrites them to the installed files (a computed one would not resolve).
+  const loaders: [string, () => Promise<unknown>][] = [
+    ['@tensorflow/tfjs-core', () => import('@tensorflow/tfjs-core')],
+    ['@tensorflow/tfjs-layers', () => import('@tensorflow/tfjs-layers')],
+    ['@tensorflow/tfjs', () => import('@tensorflow/tfjs')],
+    ['@tensorflow/tfjs-backend-wasm', () => import('@tensorflow/tfjs-backend-wasm')],
+    ['@tensorflow/tfjs-backend-cpu', () => import('@tensorflow/tfjs-backend-cpu')],
+  ];
+  const mods: Record<string, Record<string, unknown>> = {};
+  for (const [p, load] of loaders) {
+    try {
+      // `default` of a CommonJS package is its module.exports, the object tfjs's own modules share.
+      const ns = (await load()) as { default?: Record<string, unknown> };
+      if (ns.default && typeof ns.default === 'object') mods[p] = ns.default;
+    } catch {
+      // not installed: nothing to protect
+    }
+  }
+  const core = mods['@tensorflow/tfjs-core'] ?? {};
+  const layers = mods['@tensorflow/tfjs-layers'] ?? {};
+  const classes: [string, unknown][] = [
+    ['Tensor', core.Tensor],
+    ['Variable', core.Variable],
+    ['LayersModel', layers.LayersModel],
+    ['Sequential', layers.Sequential],
+    ...Object.entries(core).filter(([k]) => /Optimizer$/.test(k)),
+  ];
+  for (const [name, cls] of classes) {
+    if (typeof cls === 'function' && cls.prototype) {
+      Object.freeze(cls.prototype);
+      frozen.push(`${name}.prototype`);
+    }
+  }
+  const engine = typeof core.engine === 'function' ? (core.engine as () => object)() : undefined;
+  if (engine) {
+    Object.freeze(Object.getPrototypeOf(engine));
+    frozen.push('Engine.prototype');
+  }
+  for (const [p, exportsObj] of Object.entries(mods)) {
+    Object.freeze(exportsObj);
+    frozen.push(p);
+  }
+  return frozen;
+}

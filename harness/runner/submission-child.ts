@@ -3,7 +3,7 @@
 // loads the probes, restricts itself, imports the submission, then answers `call` requests one at a time.
 // It gives no verdicts: it returns probe data, and the parent treats every byte it sends as untrusted.
 import { initEngine } from '../engine/backend.ts';
-import { blockNetwork, confineSignals } from './child-hardening.ts';
+import { blockNetwork, confineSignals, lockTfjs } from './child-hardening.ts';
 import type { CallRequest, ChildConfig, ChildMessage } from './isolation-protocol.ts';
 import { runProbe, submissionFrame } from './probe-run.ts';
 import type { Probe } from './submission.ts';
@@ -60,6 +60,7 @@ try {
 
 blockNetwork();
 confineSignals();
+await lockTfjs();
 
 /** The call being answered, so an exception thrown outside its promise chain still answers it. */
 let current: CallRequest | undefined;
