@@ -1,2 +1,6 @@
 // One import per kernel family file in this folder (each calls addWasmKernels at load).
+import './conv2d-backprop-filter.ts';
+import './conv2d-backprop-input.ts';
+import './depthwise-conv2d-grads.ts';
+import './pool-grads.ts';
 export {};
