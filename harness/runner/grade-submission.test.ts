@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { PACKAGE_ROOT } from '../assignment/load.ts';
+import { loadAssignment, PACKAGE_ROOT } from '../assignment/load.ts';
 import { gradescopeProblems } from '../results/gradescope.ts';
 import type { SubmissionResult } from '../results/types.ts';
 import { writeSubmissionOutputs } from '../results/write-outputs.ts';
@@ -69,6 +69,22 @@ describe('gradeSubmission on the mini assignment', () => {
     expect(r.status).toBe('import-error');
     expect(r.statusMessage).toMatch(/importing index.ts failed: .*syntax-error\/index.ts:3:\d+/s);
     expect(r.score).toBe(0);
+  });
+
+  test('a synchronous infinite loop in-process: the total time limit kills the run, every test times out', async () => {
+    const a = loadAssignment(MINI);
+    const t0 = Date.now();
+    const r = await gradeSubmission({
+      assignment: { ...a, limits: { ...a.limits, totalTimeoutMs: 8000 } },
+      submissionDir: sub('busy-loop'),
+      scope: 'visible',
+      isolation: 'inprocess',
+      backend: 'cpu',
+    });
+    expect(Date.now() - t0).toBeLessThan(20_000);
+    expect(r.status).toBe('timeout');
+    expect(r.tests.map((t) => [t.id, t.status, t.score])).toEqual([['A.relu.values', 'timeout', 0], ['A.softmax.values', 'timeout', 0], ['B.params', 'timeout', 0]]);
+    expect(r.statusMessage).toMatch(/total time limit/);
   });
 
   test('a folder without an entry file is "missing" without running anything', async () => {

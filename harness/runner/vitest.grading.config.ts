@@ -4,6 +4,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+import type { TestSequencer, TestSpecification } from 'vitest/node';
 import OutcomeReporter from './outcome-reporter.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -11,6 +12,18 @@ const assignmentDir = process.env.DLGRADE_ASSIGNMENT_DIR;
 if (!assignmentDir) throw new Error('DLGRADE_ASSIGNMENT_DIR is not set (run through dlgrade grade / dlgrade check)');
 const scope = process.env.DLGRADE_SCOPE ?? 'visible';
 const testTimeout = Number(process.env.DLGRADE_TEST_TIMEOUT_MS ?? 120_000);
+
+// Files in a fixed order, public before hidden, then by path: vitest's default order follows its cache of
+// past durations, and which tests a total time-out cuts off must not depend on a previous run.
+class FixedOrder implements TestSequencer {
+  shard(files: TestSpecification[]): TestSpecification[] {
+    return files;
+  }
+  sort(files: TestSpecification[]): TestSpecification[] {
+    const key = (f: TestSpecification) => `${f.moduleId.includes('/tests/public/') ? 0 : 1}${f.moduleId}`;
+    return [...files].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+  }
+}
 
 export default defineConfig({
   root,
@@ -28,6 +41,7 @@ export default defineConfig({
     watch: false,
     // One attempt: a flaky pass must not be retried into a grade.
     retry: 0,
+    sequence: { sequencer: FixedOrder, shuffle: false },
     reporters: [new OutcomeReporter({ assignmentDir }), ...(process.env.DLGRADE_VERBOSE ? ['default' as const] : [])],
   },
 });
