@@ -116,6 +116,16 @@ describe('scoreSubmission', () => {
     expect(r.tests.filter((x) => x.status === 'timeout').map((x) => x.id)).toEqual(['A.softmax.stable', 'B.params', 'B.shape', 'B.train.loss']);
   });
 
+  test('a run that ended early without a time-out: unreported tests are crashes, the run an error', () => {
+    const r = scoreSubmission({
+      assignment: mini, scope: 'visible', submissionDir: correctDir, student: 's1', startedAt: '', durationMs: 1,
+      run: { outcome: { version: 1, complete: false, tests: [t('A.relu.values')], moduleErrors: [], unhandledErrors: [] }, timedOut: false, exitCode: 137, outputTail: '' },
+    });
+    expect(r.tests.map((x) => [x.id, x.status])).toEqual([['A.relu.values', 'passed'], ['A.softmax.values', 'crash'], ['B.params', 'crash']]);
+    expect(r.tests[1]!.output).toBe('not run: the test run ended early (exit code 137)');
+    expect([r.status, r.warnings]).toEqual(['crash', undefined]);
+  });
+
   test('artifacts, notes and the engine line come from task.meta', () => {
     const r = score(ALL_PASS.map((id) => (id === 'B.train.loss' ? t(id, { meta: { engine: 'tfjs 4.22.0 cpu (pure JS)', notes: ['loss 0.4'], artifacts: [{ kind: 'curves', value: { title: 'loss', trainLoss: [1, 0.4] } }] } }) : t(id))));
     expect(r.engine).toBe('tfjs 4.22.0 cpu (pure JS)');

@@ -100,13 +100,18 @@ export function scoreSubmission(input: ScoreInput): SubmissionResult {
         continue;
       }
       if (found.length !== 1) {
+        // Not reported at all: cut off by the total limit, lost with a run that ended early, or never written.
+        const cutOff = found.length === 0 && !!input.run?.timedOut;
+        const endedEarly = found.length === 0 && !cutOff && !!outcome && !outcome.complete;
         const why = found.length
           ? `${found.length} suite tests claim this id (${found.map((o) => o.file).join(', ')}); each yaml test needs exactly one`
-          : input.run?.timedOut
+          : cutOff
             ? 'not run: the submission used up the total time limit before this test ran'
-            : `no suite test for this id in ${folderFor(spec)}/${moduleTrouble.length ? ` (suite files that failed: ${moduleTrouble.join(' | ')})` : ''}`;
-        if (!(found.length === 0 && input.run?.timedOut)) warnings.push(`${spec.id}: ${why}`);
-        tests.push({ ...base, score: 0, status: found.length === 0 && input.run?.timedOut ? 'timeout' : 'error', output: why, durationMs: 0 });
+            : endedEarly
+              ? `not run: the test run ended early (exit code ${input.run?.exitCode ?? '?'})`
+              : `no suite test for this id in ${folderFor(spec)}/${moduleTrouble.length ? ` (suite files that failed: ${moduleTrouble.join(' | ')})` : ''}`;
+        if (!cutOff && !endedEarly) warnings.push(`${spec.id}: ${why}`);
+        tests.push({ ...base, score: 0, status: cutOff ? 'timeout' : endedEarly ? 'crash' : 'error', output: why, durationMs: 0 });
         continue;
       }
       const o = found[0]!;
