@@ -3,11 +3,8 @@
 // im2col written in JS, then one XNNPACK GEMM with no transpose flag (the fast wasm path).
 import * as tf from '@tensorflow/tfjs';
 import { addWasmKernels } from './index.ts';
-import { im2colT, type ConvInfo } from './im2col.ts';
+import { colsLimit, im2colT, type ConvInfo } from './im2col.ts';
 import { alloc, f32, free, matMul, registerWasmKernel, requireNHWC, view, expectShape, type BackendWasm, type WasmKernelArgs } from './wasm-heap.ts';
-
-/** Largest im2col buffer, in floats (32 MB); bigger problems run in batch chunks whose products are summed. */
-export const MAX_COLS_FLOATS = 1 << 23;
 
 /** tfjs's attributes, plus dilations, which tfjs never sends (its conv2d gradient refuses dilation) but we honour. */
 export type Conv2DBackpropFilterWasmAttrs = tf.Conv2DBackpropFilterAttrs & { dilations?: number | [number, number] };
@@ -17,7 +14,7 @@ export function conv2dBackpropFilterImpl(backend: BackendWasm, x: tf.TensorInfo,
   const { batchSize: B, outHeight: OH, outWidth: OW, outChannels: CO } = c;
   const K = c.filterHeight * c.filterWidth * c.inChannels;
   const perImage = OH * OW;
-  const chunk = Math.max(1, Math.min(B, Math.floor(MAX_COLS_FLOATS / Math.max(1, K * perImage))));
+  const chunk = Math.max(1, Math.min(B, Math.floor(colsLimit.floats / Math.max(1, K * perImage))));
   const filterShape = [c.filterHeight, c.filterWidth, c.inChannels, c.outChannels];
   expectShape('Conv2DBackpropFilter', 'x', x.shape, c.inShape);
   expectShape('Conv2DBackpropFilter', 'dy', dy.shape, c.outShape);

@@ -3,8 +3,7 @@
 // XNNPACK GEMM with no transpose flag; W^T is a small physical transpose of the filter), then col2im.
 import * as tf from '@tensorflow/tfjs';
 import { addWasmKernels } from './index.ts';
-import { col2imAdd, type ConvInfo } from './im2col.ts';
-import { MAX_COLS_FLOATS } from './conv2d-backprop-filter.ts';
+import { col2imAdd, colsLimit, type ConvInfo } from './im2col.ts';
 import { alloc, f32, free, matMul, registerWasmKernel, requireNHWC, expectShape, type BackendWasm, type WasmKernelArgs } from './wasm-heap.ts';
 
 /** tfjs's attributes, plus dilations, which tfjs never sends (its conv2d gradient refuses dilation) but we honour. */
@@ -27,7 +26,7 @@ export function conv2dBackpropInputImpl(backend: BackendWasm, dy: tf.TensorInfo,
     const t = f32(backend, wt, 'W^T');
     for (let k = 0; k < K; k++) for (let o = 0; o < CO; o++) t[o * K + k] = w[k * CO + o];
   }
-  const chunk = Math.max(1, Math.min(B, Math.floor(MAX_COLS_FLOATS / Math.max(1, K * perImage))));
+  const chunk = Math.max(1, Math.min(B, Math.floor(colsLimit.floats / Math.max(1, K * perImage))));
   for (let b0 = 0; b0 < B; b0 += chunk) {
     const b1 = Math.min(B, b0 + chunk);
     const M = (b1 - b0) * perImage;

@@ -5,6 +5,12 @@ import type * as tf from '@tensorflow/tfjs';
 
 export type ConvInfo = tf.backend_util.Conv2DInfo;
 
+/**
+ * Largest im2col buffer, in floats (default 32 MB); bigger problems run in batch chunks whose products are
+ * summed. Mutable so tests can force the chunked path on small shapes.
+ */
+export const colsLimit = { floats: 1 << 23 };
+
 /** Output columns ow in [lo, hi) whose input column ow*sw + kw*dw - padLeft lies inside the image. */
 function validRange(out: number, inSize: number, stride: number, offset: number): [number, number] {
   // offset = k*dilation - pad; valid when 0 <= o*stride + offset < inSize
