@@ -290,7 +290,10 @@ function childEnv(workDir: string, config: ChildConfig): NodeJS.ProcessEnv {
 
 /** Scratch folder: bundle/ (read-only for the child) and work/ (its cwd, the only place it may write). */
 function makeScratch(caps: SandboxCapabilities): { scratch: string; bundleDir: string; workDir: string } {
-  const scratch = mkdtempSync(path.join(os.tmpdir(), 'dlgrade-sub-'));
+  const root = process.env.DLGRADE_SCRATCH_ROOT || os.tmpdir();
+  // The child (uid nobody) must be able to pass through the root: traverse only, not list.
+  if (caps.dropUid && process.env.DLGRADE_SCRATCH_ROOT) chmodSync(root, 0o711);
+  const scratch = mkdtempSync(path.join(root, 'dlgrade-sub-'));
   const bundleDir = path.join(scratch, 'bundle');
   const workDir = path.join(scratch, 'work');
   mkdirSync(bundleDir);
@@ -308,102 +311,209 @@ function findEntry(submissionDir: string, entry: readonly string[]): string | un
   return entry.map((e) => path.join(submissionDir, e)).find((f) => existsSync(f));
 }
 
-export async function openIsolated(given: IsolatedOptions): Promise<SubmissionHandle> {
-  const opts: IsolatedOptions = { ...given, assignmentDir: path.resolve(given.assignmentDir), submissionDir: path.resolve(given.submissionDir) };
-  const caps = detectSandbox();
-  const entry = findEntry(opts.submissionDir, opts.entry);
-  let sticky: Error | undefined;
-  let state: IsolatedState | undefined;
-  let scratch: string | undefined;
+/**
+ * One submission's sandbox: its bundle, scratch folder and (re)started child, shared by every handle opened
+ * on it in this process. Grading suites open one handle per test file; when they run in one worker, the
+ * next file reuses the warm child instead of paying a fresh start (IDLE_MS grace after the last close).
+ */
+class Isolated {
+  private child?: Child;
+  private starts = 0;
+  private sticky?: Error;
+  private queue: Promise<unknown> = Promise.resolve();
+  refs = 0;
+  idle?: NodeJS.Timeout;
+  private disposed = false;
 
-  if (!entry) {
-    sticky = new ProbeError('import-error', `no entry file in ${opts.submissionDir} (looked for ${opts.entry.join(', ')})`, IMPORT);
-  } else {
-    const made = makeScratch(caps);
-    scratch = made.scratch;
-    try {
-      const bundle = await bundleSubmission({
-        submissionDir: opts.submissionDir,
-        entryFile: entry,
-        probesFile: path.join(opts.assignmentDir, 'probes.ts'),
-        outDir: made.bundleDir,
-      });
-      const readPaths = [made.scratch, ...bundle.packageRoots, ...(opts.readPaths ?? []).map((p) => path.resolve(p))];
-      // Refuse a layout where the child could read the tests, the reference or the submissions themselves.
-      for (const secret of [opts.assignmentDir, path.join(GRADER_ROOT, 'reference'), path.dirname(path.resolve(opts.submissionDir))]) {
-        const leak = readPaths.find((r) => inside(path.resolve(secret), r));
-        if (leak) throw new Error(`refusing to grade: the submission's process would be allowed to read ${leak}, which contains ${secret}`);
-      }
-      state = { opts, bundle, scratch: made.scratch, workDir: made.workDir, readPaths, entryName: path.relative(opts.submissionDir, entry) };
-    } catch (err) {
-      if (!(err instanceof BundleError && err.inSubmission)) {
-        rmSync(made.scratch, { recursive: true, force: true });
-        throw err instanceof BundleError ? new Error(`could not compile the grading code for ${opts.submissionDir}:\n${err.message}`) : err;
-      }
-      sticky = new ProbeError('import-error', `the submission does not compile:\n${err.message}`, IMPORT);
-    }
+  constructor(
+    readonly key: string,
+    readonly opts: IsolatedOptions,
+    readonly caps: SandboxCapabilities,
+    private readonly state: IsolatedState | undefined,
+    private readonly scratch: string | undefined,
+    sticky: Error | undefined,
+  ) {
+    this.sticky = sticky;
   }
 
-  let child: Child | undefined;
-  let starts = 0;
-  let closed = false;
-  let queue: Promise<unknown> = Promise.resolve();
-
   /** The running child, started (or restarted after a failed call) on demand. */
-  const current = async (): Promise<Child> => {
-    if (!child || !child.alive) {
-      if (starts > MAX_RESTARTS) {
-        sticky = new ProbeError('crash', `the submission's process failed ${MAX_RESTARTS} times; no further test runs its code`, IMPORT);
-        throw sticky;
+  private async current(): Promise<Child> {
+    if (!this.child || !this.child.alive) {
+      if (this.starts > MAX_RESTARTS) {
+        this.sticky = new ProbeError('crash', `the submission's process failed ${MAX_RESTARTS} times; no further test runs its code`, IMPORT);
+        throw this.sticky;
       }
-      starts++;
-      child = new Child(state!, caps);
+      this.starts++;
+      this.child = new Child(this.state!, this.caps);
     }
+    const c = this.child;
     try {
-      await child.ready;
+      await c.ready;
     } catch (err) {
-      sticky = err as Error;
+      this.sticky = err as Error;
       throw err;
     }
-    return child;
-  };
+    return c;
+  }
 
-  const renamed = (err: Error, probe: string): Error => (err instanceof ProbeError ? new ProbeError(err.kind, err.message, probe) : err);
+  /** Starts the child now (in the background), so the first call does not wait for all of its start-up. */
+  warmUp(): void {
+    if (this.state && !this.sticky && !this.child) this.current().catch(() => {});
+  }
 
-  const handle: SubmissionHandle & { peakMemoryBytes(): number; sandbox(): SandboxCapabilities } = {
-    dir: opts.submissionDir,
-    async engine() {
-      if (state && !sticky) {
-        try {
-          return (await current()).engineLabel ?? 'unknown engine';
-        } catch {
-          // fall through: the label may still be known
-        }
+  async engine(): Promise<string> {
+    if (this.state && !this.sticky) {
+      try {
+        return (await this.current()).engineLabel ?? 'unknown engine';
+      } catch {
+        // fall through: the label may still be known
       }
-      return child?.engineLabel ?? `unknown engine (the submission's code did not load)`;
-    },
+    }
+    return this.child?.engineLabel ?? `unknown engine (the submission's code did not load)`;
+  }
+
+  call<R>(name: string, args: unknown, timeoutMs: number): Promise<R> {
+    const renamed = (err: Error): Error => (err instanceof ProbeError ? new ProbeError(err.kind, err.message, name) : err);
+    const run = async (): Promise<R> => {
+      if (this.disposed) throw new Error(`probe "${name}": the submission handle is closed`);
+      if (this.sticky) throw renamed(this.sticky);
+      const c = await this.current().catch((err: Error) => {
+        throw renamed(err);
+      });
+      return (await c.request(name, args, timeoutMs)) as R;
+    };
+    const p = this.queue.then(run, run);
+    this.queue = p.catch(() => {});
+    return p;
+  }
+
+  peakBytes(): number {
+    return this.child?.peakBytes() ?? 0;
+  }
+
+  /** Stops the child and removes the scratch folder. */
+  async dispose(): Promise<void> {
+    if (this.disposed) return;
+    this.disposed = true;
+    clearTimeout(this.idle);
+    const c = this.child;
+    c?.kill({ kind: 'closed' });
+    if (c && c.alive) await new Promise((r) => c.proc.once('close', r));
+    if (this.scratch && !this.opts.keepScratch) rmSync(this.scratch, { recursive: true, force: true });
+  }
+
+  disposeNow(): void {
+    this.disposed = true;
+    this.child?.kill({ kind: 'closed' });
+    if (this.scratch && !this.opts.keepScratch) rmSync(this.scratch, { recursive: true, force: true });
+  }
+}
+
+/**
+ * How long an unused sandbox stays warm for the next handle on the same submission (DLGRADE_WARM_MS). 0 by
+ * default: vitest stops a worker without running exit hooks, so only a close that disposes at once is sure
+ * to clean up. Set it where the suites of one submission share a worker (vitest isolate: false), with
+ * DLGRADE_SCRATCH_ROOT pointing at a folder the caller removes afterwards.
+ */
+const IDLE_MS = Number(process.env.DLGRADE_WARM_MS ?? 0) || 0;
+const shared = new Map<string, Isolated>();
+let sharedExitHook = false;
+
+async function create(key: string, opts: IsolatedOptions): Promise<Isolated> {
+  const caps = detectSandbox();
+  const entry = findEntry(opts.submissionDir, opts.entry);
+  if (!entry) {
+    return new Isolated(key, opts, caps, undefined, undefined, new ProbeError('import-error', `no entry file in ${opts.submissionDir} (looked for ${opts.entry.join(', ')})`, IMPORT));
+  }
+  const made = makeScratch(caps);
+  try {
+    const bundle = await bundleSubmission({
+      submissionDir: opts.submissionDir,
+      entryFile: entry,
+      probesFile: path.join(opts.assignmentDir, 'probes.ts'),
+      outDir: made.bundleDir,
+    });
+    const readPaths = [made.scratch, ...bundle.packageRoots, ...(opts.readPaths ?? []).map((p) => path.resolve(p))];
+    // Refuse a layout where the child could read the tests, the reference or the submissions themselves.
+    for (const secret of [opts.assignmentDir, path.join(GRADER_ROOT, 'reference'), path.dirname(opts.submissionDir)]) {
+      const leak = readPaths.find((r) => inside(secret, r));
+      if (leak) throw new Error(`refusing to grade: the submission's process would be allowed to read ${leak}, which contains ${secret}`);
+    }
+    const state: IsolatedState = { opts, bundle, scratch: made.scratch, workDir: made.workDir, readPaths, entryName: path.relative(opts.submissionDir, entry) };
+    return new Isolated(key, opts, caps, state, made.scratch, undefined);
+  } catch (err) {
+    if (err instanceof BundleError && err.inSubmission) {
+      rmSync(made.scratch, { recursive: true, force: true });
+      return new Isolated(key, opts, caps, undefined, undefined, new ProbeError('import-error', `the submission does not compile:\n${err.message}`, IMPORT));
+    }
+    rmSync(made.scratch, { recursive: true, force: true });
+    throw err instanceof BundleError ? new Error(`could not compile the grading code for ${opts.submissionDir}:\n${err.message}`) : err;
+  }
+}
+
+export type IsolatedHandle = SubmissionHandle & {
+  /** Largest resident memory of the current child so far. */
+  peakMemoryBytes(): number;
+  /** The barriers in force on this machine. */
+  sandbox(): SandboxCapabilities;
+};
+
+export async function openIsolated(given: IsolatedOptions): Promise<IsolatedHandle> {
+  const opts: IsolatedOptions = { ...given, assignmentDir: path.resolve(given.assignmentDir), submissionDir: path.resolve(given.submissionDir) };
+  const key = JSON.stringify([opts.assignmentDir, opts.submissionDir, opts.entry, opts.memoryMb, opts.backend ?? '', opts.readPaths ?? [], !!opts.keepScratch]);
+  let iso = shared.get(key);
+  if (!iso) {
+    iso = await create(key, opts);
+    // Another handle may have been created meanwhile (concurrent opens): keep the first.
+    const first = shared.get(key);
+    if (first) {
+      await iso.dispose();
+      iso = first;
+    } else shared.set(key, iso);
+  }
+  if (!sharedExitHook) {
+    sharedExitHook = true;
+    process.once('exit', () => {
+      for (const s of shared.values()) s.disposeNow();
+    });
+  }
+  const it = iso;
+  clearTimeout(it.idle);
+  it.refs++;
+  it.warmUp();
+  let closed = false;
+  return {
+    dir: opts.submissionDir,
+    engine: () => it.engine(),
     call<R>(name: string, args?: unknown, callOpts?: CallOptions): Promise<R> {
-      const run = async (): Promise<R> => {
-        if (closed) throw new Error(`probe "${name}": the submission handle is closed`);
-        if (sticky) throw renamed(sticky, name);
-        const c = await current().catch((err: Error) => {
-          throw renamed(err, name);
-        });
-        return (await c.request(name, args, callOpts?.timeoutMs ?? opts.timeoutMs)) as R;
-      };
-      const p = queue.then(run, run);
-      queue = p.catch(() => {});
-      return p;
+      if (closed) return Promise.reject(new Error(`probe "${name}": the submission handle is closed`));
+      return it.call<R>(name, args, callOpts?.timeoutMs ?? opts.timeoutMs);
     },
     async close() {
       if (closed) return;
       closed = true;
-      child?.kill({ kind: 'closed' });
-      if (child && child.alive) await new Promise((r) => child!.proc.once('exit', r));
-      if (scratch && !opts.keepScratch) rmSync(scratch, { recursive: true, force: true });
+      if (--it.refs > 0) return;
+      if (IDLE_MS <= 0) {
+        if (shared.get(it.key) === it) shared.delete(it.key);
+        await it.dispose();
+        return;
+      }
+      it.idle = setTimeout(() => {
+        if (it.refs === 0 && shared.get(it.key) === it) {
+          shared.delete(it.key);
+          void it.dispose();
+        }
+      }, IDLE_MS);
+      it.idle.unref();
     },
-    peakMemoryBytes: () => child?.peakBytes() ?? 0,
-    sandbox: () => caps,
+    peakMemoryBytes: () => it.peakBytes(),
+    sandbox: () => it.caps,
   };
-  return handle;
+}
+
+/** Stops every idle or open sandbox now (tests, and a class run between students). */
+export async function closeAllIsolated(): Promise<void> {
+  const all = [...shared.values()];
+  shared.clear();
+  await Promise.all(all.map((s) => s.dispose()));
 }

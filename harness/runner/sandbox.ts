@@ -78,7 +78,6 @@ export function sandboxCommand(caps: SandboxCapabilities, spec: SandboxSpec): { 
     ...spec.writePaths.map((p) => `--allow-fs-write=${p}`),
     '--no-addons',
     `--max-old-space-size=${spec.memoryMb}`,
-    '--enable-source-maps',
     '--disable-warning=ExperimentalWarning',
     spec.script,
   ];

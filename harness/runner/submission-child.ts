@@ -49,6 +49,9 @@ let probes: Record<string, Probe>;
 try {
   const info = await initEngine(config.backend);
   post({ type: 'engine', label: info.label });
+  // Stack traces through source maps ("index.ts:12:5"), enabled only now: with --enable-source-maps Node
+  // would also parse tfjs's multi-megabyte maps at load (about half a second per process).
+  process.setSourceMapsEnabled(true);
   const mod = (await import(config.probesUrl)) as { probes?: Record<string, Probe> };
   if (!mod.probes || typeof mod.probes !== 'object') throw new Error('the assignment\'s probes.ts does not export `probes`');
   probes = mod.probes;
