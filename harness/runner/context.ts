@@ -12,7 +12,6 @@ import { expect, TestRunner } from 'vitest';
 import { findTest, loadAssignment } from '../assignment/load.ts';
 import { testIdOfTitle } from '../assignment/test-id.ts';
 import type { Assignment, TestSpec, Threshold } from '../assignment/types.ts';
-import { openInProcess } from './inprocess-submission.ts';
 import type { CallOptions, SubmissionHandle } from './submission.ts';
 
 export type Isolation = 'inprocess' | 'process';
@@ -88,6 +87,8 @@ async function openRaw(isolation: Isolation, opts: SubmissionOpenOptions): Promi
     }
     console.warn('dlgrade: process isolation is not available yet (harness/runner/isolated-submission.ts missing); running the submission in-process');
   }
+  // Loaded on demand: it imports tfjs, which a process-isolated run does not need in this worker (~0.4 s per file).
+  const { openInProcess } = await import('./inprocess-submission.ts');
   return openInProcess(opts);
 }
 

@@ -53,6 +53,9 @@ function childEnv(opts: RunSuitesOptions, outcomesFile: string): NodeJS.ProcessE
     DLGRADE_SCOPE: opts.scope,
     DLGRADE_OUTCOMES_FILE: outcomesFile,
     DLGRADE_TEST_TIMEOUT_MS: String(opts.testTimeoutMs),
+    // Process isolation: the suites share one worker (vitest.grading.config.ts), so the submission's sandbox
+    // stays warm between test files; its scratch folders live in `work`, removed below however workers end.
+    ...(opts.isolation === 'process' ? { DLGRADE_WARM_MS: '5000', DLGRADE_SCRATCH_ROOT: path.dirname(outcomesFile) } : {}),
     ...(opts.backend ? { DLGRADE_BACKEND: opts.backend } : {}),
     ...(opts.verbose ? { DLGRADE_VERBOSE: '1' } : {}),
     ...opts.env,
