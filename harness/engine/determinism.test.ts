@@ -107,10 +107,11 @@ function expectDifferent(a: Run, b: Run): void {
   a.weights.forEach((w, i) => expect(bytesEqual(w, b.weights[i]), `weight ${i}`).toBe(false));
 }
 
-// Conv training needs Conv2DBackpropFilter, which tfjs-backend-wasm 4.22 lacks until our kernel lands:
-// the conv model runs on cpu here and joins wasm when harness/engine/kernels registers it.
+// Conv training on wasm relies on our kernels (harness/engine/kernels: Conv2DBackpropFilter, MaxPoolGrad),
+// which initEngine('wasm') registers.
 const cases: [BackendName, string, Build][] = [
   ['wasm', 'dense + dropout', denseWithDropout],
+  ['wasm', 'conv + batchnorm + dropout', convWithBatchNormAndDropout],
   ['cpu', 'dense + dropout', denseWithDropout],
   ['cpu', 'conv + batchnorm + dropout', convWithBatchNormAndDropout],
 ];

@@ -122,6 +122,27 @@ describe.each(['cpu', 'wasm'])('LocalResponseNorm on %s', (backend) => {
     loaded.dispose();
   });
 
+  it('trains inside a conv model (gradients flow through it on this backend)', async () => {
+    const model = tf.sequential({
+      layers: [
+        tf.layers.conv2d({ filters: 8, kernelSize: 3, padding: 'same', inputShape: [6, 6, 3], kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }) }),
+        tf.layers.reLU(),
+        new LocalResponseNorm({ size: 5, alpha: 1e-2, beta: 0.75, k: 2 }),
+        tf.layers.flatten(),
+        tf.layers.dense({ units: 3, kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }) }),
+      ],
+    });
+    model.compile({ optimizer: tf.train.sgd(0.1), loss: (y: tf.Tensor, p: tf.Tensor) => tf.losses.softmaxCrossEntropy(y, p) });
+    const x = tf.randomNormal([8, 6, 6, 3], 0, 1, 'float32', 3);
+    const y = tf.oneHot(tf.tensor1d([0, 1, 2, 0, 1, 2, 0, 1], 'int32'), 3).toFloat();
+    const losses: number[] = [];
+    for (let i = 0; i < 15; i++) losses.push((await model.trainOnBatch(x, y)) as number);
+    expect(losses.every(Number.isFinite)).toBe(true);
+    expect(losses[14]).toBeLessThan(0.5 * losses[0]);
+    tf.dispose([x, y]);
+    model.dispose();
+  });
+
   it('rejects a size that is not a positive integer, naming it', () => {
     expect(() => new LocalResponseNorm({ size: 0 })).toThrow(/size must be a positive integer, got 0/);
   });
