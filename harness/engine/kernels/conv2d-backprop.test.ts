@@ -3,6 +3,8 @@ import * as tf from '@tensorflow/tfjs';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { makeRng, type Rng } from '../seed.ts';
 import { normals, onBoth, relErr, runOn, setUpBackends } from './backend-compare.ts';
+import { backpropFilterPaths } from './conv2d-backprop-filter.ts';
+import { backpropInputPaths } from './conv2d-backprop-input.ts';
 import { colsLimit } from './im2col.ts';
 
 type Pad = 'same' | 'valid' | number | tf.backend_util.ExplicitPadding;
@@ -66,10 +68,28 @@ const allCases = [...fixed, ...Array.from({ length: 10 }, (_, i) => randomCase(m
 beforeAll(setUpBackends);
 afterEach(() => {
   colsLimit.floats = 1 << 23;
+  setPaths(true);
+  backpropFilterPaths.maxGridWaste = defaultGridWaste;
 });
+const defaultGridWaste = backpropFilterPaths.maxGridWaste;
+/** fast: every stride-1 problem takes its fast path; otherwise every problem takes the general one. */
+function setPaths(fast: boolean): void {
+  backpropFilterPaths.grid = fast;
+  backpropFilterPaths.maxGridWaste = fast ? Infinity : defaultGridWaste;
+  backpropInputPaths.forwardConv = fast;
+}
 
-describe('Conv2DBackpropFilter on wasm matches the cpu backend', () => {
+// Stride-1 problems may take a fast path (padded-grid im2col for dW, XNNPACK forward convolution for dx);
+// every case runs twice: fast paths wherever stride is 1, and the general path (gather im2col + GEMM,
+// GEMM + col2im) everywhere.
+const variants = [
+  { name: 'stride-1 fast paths forced', fast: true },
+  { name: 'general path forced', fast: false },
+] as const;
+
+describe.each(variants)('Conv2DBackpropFilter on wasm matches the cpu backend ($name)', ({ fast }) => {
   it.each(allCases.map((c, i) => [describeCase(c), c, i] as const))('%s', async (_name, c, i) => {
+    setPaths(fast);
     const { fshape, info, xv, dyv } = inputs(c, i);
     const r = await onBoth(() =>
       tf.engine().runKernel('Conv2DBackpropFilter', { x: tf.tensor4d(xv, c.x), dy: tf.tensor(dyv, info.outShape) }, {
@@ -80,8 +100,9 @@ describe('Conv2DBackpropFilter on wasm matches the cpu backend', () => {
   });
 });
 
-describe('Conv2DBackpropInput on wasm matches the cpu backend', () => {
+describe.each(variants)('Conv2DBackpropInput on wasm matches the cpu backend ($name)', ({ fast }) => {
   it.each(allCases.map((c, i) => [describeCase(c), c, i] as const))('%s', async (_name, c, i) => {
+    setPaths(fast);
     const { fshape, info, wv, dyv } = inputs(c, i);
     const r = await onBoth(() =>
       tf.engine().runKernel('Conv2DBackpropInput', { dy: tf.tensor(dyv, info.outShape), filter: tf.tensor4d(wv, fshape) }, {
@@ -107,7 +128,7 @@ describe('conv2d gradients through tf.grads (what training runs) match the cpu b
   });
 });
 
-describe('dilation 2 (tfjs never sends it to these kernels, but we honour the attribute)', () => {
+describe.each(variants)('dilation 2 (tfjs never sends it to these kernels, but we honour the attribute; $name)', ({ fast }) => {
   // Reference: a dilated filter is the dense filter of size (k-1)*d+1 with zeros between taps, so the cpu
   // kernels on that zero-inserted filter give dx, and every d-th tap of their dW.
   const cases: Case[] = [
@@ -117,6 +138,7 @@ describe('dilation 2 (tfjs never sends it to these kernels, but we honour the at
   ];
   const d = 2;
   it.each(cases.map((c, i) => [describeCase(c), c, i] as const))('%s', async (_name, c, i) => {
+    setPaths(fast);
     const { fshape, info, xv, wv, dyv } = inputs(c, 200 + i, d);
     const effShape: [number, number, number, number] = [(c.k[0] - 1) * d + 1, (c.k[1] - 1) * d + 1, c.x[3], c.co];
     const wEff = new Float32Array(effShape.reduce((a, b) => a * b));
@@ -151,9 +173,10 @@ describe('dilation 2 (tfjs never sends it to these kernels, but we honour the at
   });
 });
 
-describe('batch chunking (problems larger than the im2col buffer limit)', () => {
-  it.each([fixed[2], fixed[5]].map((c, i) => [describeCase(c), c, i] as const))('%s, one image per chunk', async (_name, c, i) => {
+describe.each(variants)('batch chunking (problems larger than the im2col buffer limit; $name)', ({ fast }) => {
+  it.each([fixed[2], fixed[5], fixed[1]].map((c, i) => [describeCase(c), c, i] as const))('%s, one image per chunk', async (_name, c, i) => {
     const { fshape, info, xv, wv, dyv } = inputs(c, 300 + i);
+    setPaths(fast);
     colsLimit.floats = 1;
     const f = await onBoth(() =>
       tf.engine().runKernel('Conv2DBackpropFilter', { x: tf.tensor4d(xv, c.x), dy: tf.tensor(dyv, info.outShape) }, {

@@ -88,3 +88,65 @@ export function col2imAdd(dcols: Float32Array, c: ConvInfo, b0: number, b1: numb
     }
   }
 }
+
+/**
+ * Stride-1 layout of the same product on the zero-padded grid: positions n = ((b - b0)*Hp + r)*Wp + q with
+ * Hp = OH + (KH-1)*dh, Wp = OW + (KW-1)*dw. Row (kh, kw, ci) of the transposed im2col is then the padded
+ * channel-ci plane shifted by kh*dh*Wp + kw*dw, so each row is one contiguous copy (no per-element gather);
+ * dy is spread on the same grid with zeros where (r, q) is not an output position, which cancels the
+ * wrapped-around windows. Costs (Hp*Wp)/(OH*OW) times more GEMM work than im2colT.
+ */
+export function paddedGrid(c: ConvInfo, b0: number, b1: number): { Hp: number; Wp: number; N: number } {
+  const Hp = c.outHeight + (c.filterHeight - 1) * c.dilationHeight;
+  const Wp = c.outWidth + (c.filterWidth - 1) * c.dilationWidth;
+  // Last output position of the chunk, plus one: every row's shifted copy stays inside the padded planes.
+  const N = ((b1 - b0 - 1) * Hp + c.outHeight - 1) * Wp + c.outWidth;
+  return { Hp, Wp, N };
+}
+
+/** Transposed im2col on the padded grid (see paddedGrid): cols[k, n], k = (kh*KW + kw)*CI + ci. */
+export function im2colTGrid(x: Float32Array, c: ConvInfo, b0: number, b1: number, cols: Float32Array): void {
+  const { inHeight: H, inWidth: W, inChannels: CI, filterHeight: KH, filterWidth: KW, dilationHeight: dh, dilationWidth: dw } = c;
+  const pt = c.padInfo.top;
+  const pl = c.padInfo.left;
+  const { Hp, Wp, N } = paddedGrid(c, b0, b1);
+  const T = (b1 - b0) * Hp * Wp;
+  // Padded planes, channel-major: planes[ci*T + (b*Hp + r)*Wp + q] = x[b0 + b, r - pt, q - pl, ci].
+  const planes = new Float32Array(CI * T);
+  for (let b = b0; b < b1; b++) {
+    for (let ih = 0; ih < H; ih++) {
+      const r = ih + pt;
+      if (r < 0 || r >= Hp) continue;
+      const src = (b * H + ih) * W * CI;
+      const dst = ((b - b0) * Hp + r) * Wp + pl;
+      const iw0 = Math.max(0, -pl);
+      const iw1 = Math.min(W, Wp - pl);
+      for (let ci = 0; ci < CI; ci++) {
+        const plane = ci * T + dst;
+        for (let iw = iw0, s = src + iw0 * CI + ci; iw < iw1; iw++, s += CI) planes[plane + iw] = x[s];
+      }
+    }
+  }
+  for (let kh = 0; kh < KH; kh++) {
+    for (let kw = 0; kw < KW; kw++) {
+      const off = kh * dh * Wp + kw * dw;
+      for (let ci = 0; ci < CI; ci++) {
+        const start = ci * T + off;
+        cols.set(planes.subarray(start, start + N), ((kh * KW + kw) * CI + ci) * N);
+      }
+    }
+  }
+}
+
+/** dy of images [b0, b1) spread on the padded grid (see paddedGrid): out[n, co], zero off the outputs. */
+export function dyOnGrid(dy: Float32Array, c: ConvInfo, b0: number, b1: number, out: Float32Array): void {
+  const { outHeight: OH, outWidth: OW, outChannels: CO } = c;
+  const { Hp, Wp, N } = paddedGrid(c, b0, b1);
+  out.fill(0, 0, N * CO);
+  for (let b = b0; b < b1; b++) {
+    for (let oh = 0; oh < OH; oh++) {
+      const src = ((b * OH + oh) * OW) * CO;
+      out.set(dy.subarray(src, src + OW * CO), (((b - b0) * Hp + oh) * Wp) * CO);
+    }
+  }
+}
