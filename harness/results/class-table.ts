@@ -1,0 +1,52 @@
+// What the class outputs (gradebook CSV, JUnit XML, Markdown summary) share: the students in a stable order
+// and the exercise columns. Renders what SubmissionResult says; never rescores.
+import type { SubmissionResult } from './types.ts';
+
+export interface ExerciseColumn {
+  id: string;
+  title: string;
+  maxScore: number;
+}
+
+/** Results sorted by student (the gradebook's row order). */
+export function byStudent(results: readonly SubmissionResult[]): SubmissionResult[] {
+  return [...results].sort((a, b) => (a.student < b.student ? -1 : a.student > b.student ? 1 : 0));
+}
+
+/** Every exercise that appears in any result, in first-seen order (results with status missing have none). */
+export function exerciseColumns(results: readonly SubmissionResult[]): ExerciseColumn[] {
+  const seen = new Map<string, ExerciseColumn>();
+  for (const r of results) for (const x of r.exercises) if (!seen.has(x.id)) seen.set(x.id, { id: x.id, title: x.title, maxScore: x.maxScore });
+  return [...seen.values()];
+}
+
+/** Points as graders write them: up to two decimals, no trailing zeros. */
+export function points(x: number): string {
+  return String(Math.round(x * 100) / 100);
+}
+
+/** The first line of a message, shortened for a table cell. */
+export function firstLine(s: string | undefined, max = 160): string {
+  const line = (s ?? '').split('\n').find((l) => l.trim() !== '')?.trim() ?? '';
+  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
+}
+
+/** Several lines as one table cell: " · " between them, shortened. */
+export function oneLine(s: string | undefined, max = 300): string {
+  const line = (s ?? '').split('\n').map((l) => l.trim()).filter(Boolean).join(' · ');
+  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
+}
+
+/**
+ * How a student's run ended, for class tables: the run status, or, for a run that ended normally, the
+ * first test the submission's process did not survive (a per-test timeout does not change the run status,
+ * but an instructor scanning the gradebook wants to see it).
+ */
+export function runOutcome(r: SubmissionResult): { status: string; message: string } {
+  if (r.status !== 'ok') return { status: r.status, message: oneLine(r.statusMessage) };
+  for (const k of ['oom', 'crash', 'timeout'] as const) {
+    const t = r.tests.find((x) => x.status === k);
+    if (t) return { status: k, message: oneLine(`${t.id}: ${t.output}`) };
+  }
+  return { status: 'ok', message: '' };
+}
