@@ -4,26 +4,31 @@ import { BACKENDS } from '../engine/backend.ts';
 import { gradeSubmission } from '../runner/grade-submission.ts';
 import { writeSubmissionOutputs } from '../results/write-outputs.ts';
 import { formatResult } from './print-result.ts';
+import { addClassOptions, runClassGrade } from './grade-class.ts';
 
 // `dlgrade grade`: grades one submission with every test (visible and hidden), the submission isolated in its
-// own process, and writes OUT/results.json (Gradescope) and OUT/dlgrade.json. Class runs (--class, --shard)
-// are added by the runner issue on top of gradeSubmission().
+// own process, and writes OUT/results.json (Gradescope) and OUT/dlgrade.json. Class runs (--class, --shard,
+// --force, --workers) are harness/cli/grade-class.ts, on top of gradeSubmission().
 export function register(program: Command): void {
-  program
+  const cmd = program
     .command('grade')
-    .description('grade one submission: all tests, isolated; writes results.json and dlgrade.json')
+    .description('grade one submission (--submission) or a class (--class): all tests, isolated; writes results.json and dlgrade.json')
     .requiredOption('--assignment <id|path>', 'assignment id (assignments/<id>) or folder')
-    .requiredOption('--submission <dir>', 'submission folder (index.ts or src/index.ts)')
+    .option('--submission <dir>', 'submission folder (index.ts or src/index.ts)')
     .requiredOption('--out <dir>', 'output folder')
     .option('--backend <name>', `engine for the submission's code (${BACKENDS.join(', ')})`)
     .option('--scope <scope>', 'all (default) or visible', 'all')
     .option('--inprocess', 'run the submission in the test process (trusted code only: faster, no limits)')
-    .option('--verbose', "show vitest's own output")
-    .action(async (o: { assignment: string; submission: string; out: string; backend?: string; scope: string; inprocess?: boolean; verbose?: boolean }) => {
+    .option('--verbose', "show vitest's own output");
+  // Class runs (--class, --shard, --force, --workers): harness/cli/grade-class.ts.
+  addClassOptions(cmd).action(
+    async (o: { assignment: string; submission?: string; class?: string; out: string; backend?: string; scope: string; inprocess?: boolean; verbose?: boolean }) => {
+      if (!!o.submission === !!o.class) throw new Error('dlgrade grade needs exactly one of --submission <dir> or --class <dir>');
+      if (o.class) return runClassGrade(o);
       if (o.scope !== 'all' && o.scope !== 'visible') throw new Error(`--scope must be all or visible, got "${o.scope}"`);
       const result = await gradeSubmission({
         assignment: o.assignment,
-        submissionDir: o.submission,
+        submissionDir: o.submission!,
         scope: o.scope,
         isolation: o.inprocess ? 'inprocess' : 'process',
         ...(o.backend ? { backend: o.backend } : {}),
@@ -34,5 +39,6 @@ export function register(program: Command): void {
       console.log(`wrote ${path.relative(process.cwd(), files.resultsJson)} and ${path.relative(process.cwd(), files.dlgradeJson)}`);
       // A grader problem (not the student's) must not pass silently in CI.
       if (result.status === 'error' || result.tests.some((t) => t.status === 'error')) process.exitCode = 2;
-    });
+    },
+  );
 }
