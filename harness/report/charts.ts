@@ -1,0 +1,276 @@
+// Charts as SVG strings, drawn by Vega-Lite/Vega in Node with the headless renderer (`renderer: 'none'`
+// then View.toSVG(): no browser, no canvas). Each chart kind is a Vega-Lite spec over a named data set;
+// it is compiled and parsed once per process and then fed data per chart, which keeps a 100-student
+// class (several hundred charts) fast. Sized and lettered for print (A4, 11 px labels).
+import * as vega from 'vega';
+import { compile, type TopLevelSpec } from 'vega-lite';
+
+/** Sans-serif fonts that print well; DejaVu Sans is what CI installs (fonts-dejavu-core). */
+export const CHART_FONT = 'DejaVu Sans, Liberation Sans, Arial, Helvetica, sans-serif';
+
+const CONFIG = {
+  font: CHART_FONT,
+  background: 'white',
+  view: { stroke: '#999' },
+  axis: { labelFontSize: 10, titleFontSize: 11, titleFontWeight: 'normal', gridColor: '#e3e3e3', labelColor: '#222', titleColor: '#222' },
+  legend: { labelFontSize: 10, titleFontSize: 10, orient: 'bottom', direction: 'horizontal', symbolType: 'stroke', symbolStrokeWidth: 2, symbolSize: 300 },
+  title: { fontSize: 12, fontWeight: 'bold', anchor: 'start' },
+} as const;
+
+// Colour choices stay distinguishable in greyscale print: train solid dark, validation dashed orange.
+const SERIES_COLORS = ['#1f4e79', '#d9731a'];
+
+type Row = Record<string, string | number | null>;
+
+type Kind = 'histogram' | 'passRates' | 'exerciseMeans' | 'curve' | 'confusion' | 'leaderboard';
+
+// Loss and accuracy side by side as facets of one chart (one Vega view per curve, half the cost of two),
+// only for the metrics the curve has. Accuracy arrives in percent (see curveChart).
+function curveSpec(): TopLevelSpec {
+  return {
+    data: { name: 'table' },
+    facet: { column: { field: 'metric', type: 'nominal', sort: ['loss', 'accuracy (%)'], title: null, header: { labelFontSize: 11, labelFontWeight: 'bold' } } },
+    resolve: { scale: { y: 'independent' }, axis: { y: 'independent' } },
+    spacing: 28,
+    spec: {
+      width: 250,
+      height: 130,
+      layer: [
+        {
+          transform: [{ filter: "datum.kind === 'value'" }],
+          mark: { type: 'line', point: { size: 16, filled: true }, strokeWidth: 1.8 },
+          encoding: {
+            x: { field: 'epoch', type: 'quantitative', title: 'epoch', axis: { tickMinStep: 1, format: 'd' }, scale: { nice: false, zero: false } },
+            y: { field: 'value', type: 'quantitative', title: null, scale: { zero: false } },
+            color: { field: 'series', type: 'nominal', title: null, scale: { domain: ['train', 'validation'], range: SERIES_COLORS } },
+            strokeDash: { field: 'series', type: 'nominal', title: null, scale: { domain: ['train', 'validation'], range: [[1, 0], [5, 3]] } },
+          },
+        },
+        {
+          transform: [{ filter: "datum.kind === 'mark'" }],
+          mark: { type: 'rule', strokeDash: [2, 2], color: '#555' },
+          encoding: { x: { field: 'epoch', type: 'quantitative' } },
+        },
+        {
+          transform: [{ filter: "datum.kind === 'mark'" }],
+          mark: { type: 'text', align: 'center', dy: -2, baseline: 'bottom', fontSize: 9, color: '#333' },
+          encoding: { x: { field: 'epoch', type: 'quantitative' }, y: { value: 0 }, text: { field: 'label', type: 'nominal' } },
+        },
+      ],
+    },
+  } as TopLevelSpec;
+}
+
+const SPECS: Record<Kind, () => TopLevelSpec> = {
+  histogram: () =>
+    ({
+      width: 520,
+      height: 170,
+      data: { name: 'table' },
+      layer: [
+        {
+          mark: { type: 'bar', color: '#1f4e79' },
+          encoding: {
+            x: { field: 'bin', type: 'ordinal', sort: null, title: 'score (% of auto-graded points)', axis: { labelAngle: 0 } },
+            y: { field: 'count', type: 'quantitative', title: 'students', axis: { tickMinStep: 1, format: 'd' } },
+          },
+        },
+        {
+          mark: { type: 'text', dy: -6, fontSize: 10, color: '#222' },
+          encoding: {
+            x: { field: 'bin', type: 'ordinal', sort: null },
+            y: { field: 'count', type: 'quantitative' },
+            text: { field: 'label', type: 'nominal' },
+          },
+        },
+      ],
+    }) as TopLevelSpec,
+  passRates: () =>
+    ({
+      width: 420,
+      height: { step: 15 },
+      data: { name: 'table' },
+      layer: [
+        {
+          mark: { type: 'bar', color: '#1f4e79' },
+          encoding: {
+            y: { field: 'test', type: 'nominal', sort: null, title: null, axis: { labelLimit: 200 } },
+            x: { field: 'rate', type: 'quantitative', title: 'students who passed', scale: { domain: [0, 1] }, axis: { format: '.0%' } },
+          },
+        },
+        {
+          mark: { type: 'text', align: 'left', dx: 3, fontSize: 9, color: '#222' },
+          encoding: {
+            y: { field: 'test', type: 'nominal', sort: null },
+            x: { field: 'rate', type: 'quantitative' },
+            text: { field: 'label', type: 'nominal' },
+          },
+        },
+      ],
+    }) as TopLevelSpec,
+  exerciseMeans: () =>
+    ({
+      width: { step: 42 },
+      height: 150,
+      data: { name: 'table' },
+      layer: [
+        {
+          mark: { type: 'bar', color: '#2e7d4f' },
+          encoding: {
+            x: { field: 'exercise', type: 'nominal', sort: null, title: 'exercise', axis: { labelAngle: 0 } },
+            y: { field: 'percent', type: 'quantitative', title: 'mean score', scale: { domain: [0, 1] }, axis: { format: '.0%' } },
+          },
+        },
+        {
+          mark: { type: 'text', dy: -6, fontSize: 10, color: '#222' },
+          encoding: {
+            x: { field: 'exercise', type: 'nominal', sort: null },
+            y: { field: 'percent', type: 'quantitative' },
+            text: { field: 'label', type: 'nominal' },
+          },
+        },
+      ],
+    }) as TopLevelSpec,
+  curve: curveSpec,
+  confusion: () =>
+    ({
+      width: { step: 22 },
+      height: { step: 18 },
+      data: { name: 'table' },
+      encoding: {
+        x: { field: 'pred', type: 'ordinal', sort: null, title: 'predicted', axis: { labelAngle: -40, orient: 'top', labelLimit: 90 } },
+        y: { field: 'true', type: 'ordinal', sort: null, title: 'true class', axis: { labelLimit: 90 } },
+      },
+      layer: [
+        {
+          mark: { type: 'rect', stroke: '#fff', strokeWidth: 0.5 },
+          encoding: { color: { field: 'share', type: 'quantitative', title: null, scale: { scheme: 'blues', domain: [0, 1] }, legend: null } },
+        },
+        {
+          mark: { type: 'text', fontSize: 9 },
+          encoding: {
+            text: { field: 'count', type: 'quantitative' },
+            color: { condition: { test: 'datum.share > 0.5', value: 'white' }, value: '#111' },
+          },
+        },
+      ],
+    }) as TopLevelSpec,
+  leaderboard: () =>
+    ({
+      width: 420,
+      height: 200,
+      data: { name: 'table' },
+      layer: [
+        {
+          mark: { type: 'point', filled: true, size: 40, color: '#1f4e79' },
+          encoding: {
+            x: { field: 'x', type: 'quantitative', scale: { zero: false }, title: { signal: 'xTitle' } },
+            y: { field: 'y', type: 'quantitative', scale: { zero: false }, title: { signal: 'yTitle' } },
+          },
+        },
+        {
+          mark: { type: 'text', align: 'left', dx: 5, fontSize: 9, color: '#222' },
+          encoding: {
+            x: { field: 'x', type: 'quantitative' },
+            y: { field: 'y', type: 'quantitative' },
+            text: { field: 'label', type: 'nominal' },
+          },
+        },
+      ],
+      params: [
+        { name: 'xTitle', value: '' },
+        { name: 'yTitle', value: '' },
+      ],
+    }) as unknown as TopLevelSpec,
+};
+
+const runtimes = new Map<Kind, vega.Runtime>();
+
+function runtimeFor(kind: Kind): vega.Runtime {
+  let rt = runtimes.get(kind);
+  if (!rt) {
+    const spec = { ...SPECS[kind](), config: CONFIG } as TopLevelSpec;
+    rt = vega.parse(compile(spec).spec);
+    runtimes.set(kind, rt);
+  }
+  return rt;
+}
+
+async function draw(kind: Kind, data: Record<string, Row[]>, signals: Record<string, string> = {}): Promise<string> {
+  const view = new vega.View(runtimeFor(kind), { renderer: 'none' });
+  for (const [name, rows] of Object.entries(data)) view.data(name, rows);
+  for (const [name, value] of Object.entries(signals)) view.signal(name, value);
+  try {
+    const svg = await view.toSVG();
+    // Let the SVG scale down to its box in print instead of overflowing it.
+    return svg.replace(/^<svg /, '<svg preserveAspectRatio="xMinYMin meet" style="max-width:100%;height:auto" ');
+  } finally {
+    view.finalize();
+  }
+}
+
+export interface HistogramBin {
+  bin: string;
+  count: number;
+}
+
+export function histogramChart(bins: HistogramBin[]): Promise<string> {
+  return draw('histogram', { table: bins.map((b) => ({ ...b, label: b.count > 0 ? String(b.count) : '' })) });
+}
+
+export function passRateChart(rows: { test: string; rate: number }[]): Promise<string> {
+  return draw('passRates', { table: rows.map((r) => ({ ...r, label: `${Math.round(r.rate * 100)}%` })) });
+}
+
+export function exerciseMeanChart(rows: { exercise: string; percent: number }[]): Promise<string> {
+  return draw('exerciseMeans', { table: rows.map((r) => ({ ...r, label: `${Math.round(r.percent * 100)}%` })) });
+}
+
+export interface CurveData {
+  trainLoss?: number[];
+  valLoss?: number[];
+  trainAcc?: number[];
+  valAcc?: number[];
+}
+
+/**
+ * Training curves over epochs (1-based on the axis): a loss panel and an accuracy panel, each drawn only
+ * when the curve has that metric. Accuracy is shown in percent; values all within [0, 1] are taken as
+ * fractions. `marks` draws labelled vertical rules (best epoch, stop) on every panel.
+ */
+export function curveChart(curve: CurveData, marks: { epoch: number; label: string }[]): Promise<string> {
+  const rows: Row[] = [];
+  const acc = [...(curve.trainAcc ?? []), ...(curve.valAcc ?? [])];
+  const accScale = acc.length > 0 && acc.every((v) => v >= 0 && v <= 1) ? 100 : 1;
+  const metrics: [string, number[] | undefined, number[] | undefined, number][] = [
+    ['loss', curve.trainLoss, curve.valLoss, 1],
+    ['accuracy (%)', curve.trainAcc, curve.valAcc, accScale],
+  ];
+  for (const [metric, train, validation, scale] of metrics) {
+    let any = false;
+    for (const [series, values] of [['train', train], ['validation', validation]] as const) {
+      values?.forEach((v, i) => {
+        if (!Number.isFinite(v)) return;
+        any = true;
+        rows.push({ kind: 'value', metric, epoch: i + 1, series, value: v * scale });
+      });
+    }
+    if (any) for (const m of marks) rows.push({ kind: 'mark', metric, epoch: m.epoch, label: m.label });
+  }
+  return draw('curve', { table: rows });
+}
+
+export function confusionChart(classNames: string[], matrix: number[][]): Promise<string> {
+  const rows: Row[] = [];
+  matrix.forEach((r, t) => {
+    const total = r.reduce((s, v) => s + v, 0);
+    r.forEach((count, p) => {
+      rows.push({ true: classNames[t] ?? String(t), pred: classNames[p] ?? String(p), count, share: total > 0 ? count / total : 0 });
+    });
+  });
+  return draw('confusion', { table: rows });
+}
+
+export function leaderboardChart(points: { x: number; y: number; label: string }[], xTitle: string, yTitle: string): Promise<string> {
+  return draw('leaderboard', { table: points }, { xTitle, yTitle });
+}
