@@ -129,3 +129,25 @@ export async function lockTfjs(): Promise<string[]> {
   }
   return frozen;
 }
+
+/**
+ * Makes the grader's messages private to the runtime: `message` events reach `onMessage` only, whoever else
+ * listens (process.on, EventEmitter.prototype.on.call, ...), so a submission cannot learn a call's nonce
+ * and answer in the probe's place; `process.emit` and the channel's read callback are pinned so neither can
+ * be swapped back. (Residual: reading the channel's file descriptor directly; see docs/isolation.md.)
+ */
+export function privateMessages(onMessage: (m: unknown) => void): void {
+  const emit = process.emit.bind(process) as (event: string | symbol, ...args: unknown[]) => boolean;
+  // Node emits 'message' only while someone listens.
+  process.on('message', () => {});
+  const guarded = (event: string | symbol, ...args: unknown[]): boolean => {
+    if (event === 'message') {
+      onMessage(args[0]);
+      return true;
+    }
+    return emit(event, ...args);
+  };
+  Object.defineProperty(process, 'emit', { value: guarded, writable: false, configurable: false, enumerable: false });
+  const channel = (process as unknown as { channel?: Record<string, unknown> }).channel;
+  if (channel && 'onread' in channel) Object.defineProperty(channel, 'onread', { value: channel.onread, writable: false, configurable: false });
+}

@@ -282,6 +282,9 @@ function childEnv(workDir: string, config: ChildConfig): NodeJS.ProcessEnv {
     TEMP: workDir,
     TZ: 'UTC',
     LANG: 'C.UTF-8',
+    // One wasm thread: the sandbox grants no workers (threads are Emscripten workers), and a class run already
+    // puts one submission on each core.
+    DLGRADE_WASM_THREADS: '1',
     PATH: process.platform === 'win32' ? (process.env.PATH ?? '') : '/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin',
   };
   for (const k of ['SystemRoot', 'windir', 'COMSPEC']) if (process.env[k]) env[k] = process.env[k];

@@ -3,7 +3,7 @@
 // loads the probes, restricts itself, imports the submission, then answers `call` requests one at a time.
 // It gives no verdicts: it returns probe data, and the parent treats every byte it sends as untrusted.
 import { initEngine } from '../engine/backend.ts';
-import { blockNetwork, confineSignals, lockTfjs } from './child-hardening.ts';
+import { blockNetwork, confineSignals, lockTfjs, privateMessages } from './child-hardening.ts';
 import type { CallRequest, ChildConfig, ChildMessage } from './isolation-protocol.ts';
 import { runProbe, submissionFrame } from './probe-run.ts';
 import type { Probe } from './submission.ts';
@@ -65,6 +65,16 @@ blockNetwork();
 confineSignals();
 await lockTfjs();
 
+// Calls are answered one at a time, once the submission has loaded (the parent waits for 'ready' anyway).
+let loaded!: () => void;
+const submissionLoaded = new Promise<void>((r) => (loaded = r));
+let queue: Promise<void> = submissionLoaded;
+privateMessages((m: unknown) => {
+  const req = m as Partial<CallRequest>;
+  if (req?.type !== 'call' || typeof req.id !== 'number' || typeof req.nonce !== 'string' || typeof req.probe !== 'string') return;
+  queue = queue.then(() => answer(req as CallRequest));
+});
+
 /** The call being answered, so an exception thrown outside its promise chain still answers it. */
 let current: CallRequest | undefined;
 
@@ -89,8 +99,7 @@ try {
   throw err;
 }
 post({ type: 'ready', exports: Object.keys(exportsOf) });
-
-let queue: Promise<void> = Promise.resolve();
+loaded();
 
 async function answer(req: CallRequest): Promise<void> {
   current = req;
@@ -108,9 +117,3 @@ async function answer(req: CallRequest): Promise<void> {
     post({ type: 'result', id: req.id, nonce: req.nonce, ok: false, kind: outcome.kind, message: outcome.message });
   }
 }
-
-process.on('message', (m: unknown) => {
-  const req = m as Partial<CallRequest>;
-  if (req?.type !== 'call' || typeof req.id !== 'number' || typeof req.nonce !== 'string' || typeof req.probe !== 'string') return;
-  queue = queue.then(() => answer(req as CallRequest));
-});
