@@ -22,7 +22,7 @@ const SERIES_COLORS = ['#1f4e79', '#d9731a'];
 
 type Row = Record<string, string | number | null>;
 
-type Kind = 'histogram' | 'passRates' | 'exerciseMeans' | 'curve' | 'confusion' | 'leaderboard';
+type Kind = 'histogram' | 'passRates' | 'exerciseMeans' | 'curve' | 'confusion';
 
 // Loss and accuracy side by side as facets of one chart (one Vega view per curve, half the cost of two),
 // only for the metrics the curve has. Accuracy arrives in percent (see curveChart).
@@ -155,51 +155,23 @@ const SPECS: Record<Kind, () => TopLevelSpec> = {
         },
       ],
     }) as TopLevelSpec,
-  leaderboard: () =>
-    ({
-      width: 420,
-      height: 200,
-      data: { name: 'table' },
-      layer: [
-        {
-          mark: { type: 'point', filled: true, size: 40, color: '#1f4e79' },
-          encoding: {
-            x: { field: 'x', type: 'quantitative', scale: { zero: false }, title: { signal: 'xTitle' } },
-            y: { field: 'y', type: 'quantitative', scale: { zero: false }, title: { signal: 'yTitle' } },
-          },
-        },
-        {
-          mark: { type: 'text', align: 'left', dx: 5, fontSize: 9, color: '#222' },
-          encoding: {
-            x: { field: 'x', type: 'quantitative' },
-            y: { field: 'y', type: 'quantitative' },
-            text: { field: 'label', type: 'nominal' },
-          },
-        },
-      ],
-      params: [
-        { name: 'xTitle', value: '' },
-        { name: 'yTitle', value: '' },
-      ],
-    }) as unknown as TopLevelSpec,
 };
 
 const runtimes = new Map<Kind, vega.Runtime>();
 
+function parse(spec: TopLevelSpec): vega.Runtime {
+  return vega.parse(compile({ ...spec, config: CONFIG } as TopLevelSpec).spec);
+}
+
 function runtimeFor(kind: Kind): vega.Runtime {
   let rt = runtimes.get(kind);
-  if (!rt) {
-    const spec = { ...SPECS[kind](), config: CONFIG } as TopLevelSpec;
-    rt = vega.parse(compile(spec).spec);
-    runtimes.set(kind, rt);
-  }
+  if (!rt) runtimes.set(kind, (rt = parse(SPECS[kind]())));
   return rt;
 }
 
-async function draw(kind: Kind, data: Record<string, Row[]>, signals: Record<string, string> = {}): Promise<string> {
-  const view = new vega.View(runtimeFor(kind), { renderer: 'none' });
+async function draw(kind: Kind | vega.Runtime, data: Record<string, Row[]>): Promise<string> {
+  const view = new vega.View(typeof kind === 'string' ? runtimeFor(kind) : kind, { renderer: 'none' });
   for (const [name, rows] of Object.entries(data)) view.data(name, rows);
-  for (const [name, value] of Object.entries(signals)) view.signal(name, value);
   try {
     const svg = await view.toSVG();
     // Let the SVG scale down to its box in print instead of overflowing it.
@@ -271,6 +243,20 @@ export function confusionChart(classNames: string[], matrix: number[][]): Promis
   return draw('confusion', { table: rows });
 }
 
+/** One value of a leaderboard against another (accuracy against parameters); a chart per board, so not cached. */
 export function leaderboardChart(points: { x: number; y: number; label: string }[], xTitle: string, yTitle: string): Promise<string> {
-  return draw('leaderboard', { table: points }, { xTitle, yTitle });
+  const spec = {
+    width: 420,
+    height: 200,
+    data: { name: 'table' },
+    encoding: {
+      x: { field: 'x', type: 'quantitative', scale: { zero: false }, title: xTitle },
+      y: { field: 'y', type: 'quantitative', scale: { zero: false }, title: yTitle },
+    },
+    layer: [
+      { mark: { type: 'point', filled: true, size: 40, color: '#1f4e79' } },
+      { mark: { type: 'text', align: 'left', dx: 5, fontSize: 9, color: '#222' }, encoding: { text: { field: 'label', type: 'nominal' } } },
+    ],
+  } as TopLevelSpec;
+  return draw(parse(spec), { table: points });
 }
