@@ -99,6 +99,8 @@ export async function gradeClass(opts: ClassOptions): Promise<ClassRun> {
         scope: 'all',
         isolation: opts.isolation ?? 'process',
         ...(opts.backend ? { backend: opts.backend } : {}),
+        // Also hidden from each sandbox (Linux mount namespace): the class's outputs.
+        env: { DLGRADE_HIDE_PATHS: [outDir, classDir].join(path.delimiter) },
       });
       return await Promise.race([graded, cutOff]);
     } catch (err) {

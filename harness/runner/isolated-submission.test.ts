@@ -35,7 +35,7 @@ describe('the sandbox on this machine', () => {
 
   test('uses every OS layer Linux offers here (a root CI job gets all of them)', () => {
     if (process.platform === 'linux' && process.getuid?.() === 0) {
-      expect(caps).toMatchObject({ network: 'netns', dropUid: true, pdeathsig: true, memory: 'proc' });
+      expect(caps).toMatchObject({ network: 'netns', hideMounts: true, dropUid: true, pdeathsig: true, memory: 'proc' });
     } else {
       expect(caps.memory).toBe(process.platform === 'linux' ? 'proc' : process.platform === 'darwin' ? 'ps' : 'heartbeat');
     }
@@ -59,12 +59,16 @@ describe('the sandbox on this machine', () => {
       tryit('spawn', () => cp.spawnSync('true'));
       tryit('signal', () => process.kill(process.ppid, 0));
       tryit('own', () => fs.writeFileSync(${JSON.stringify(path.join(dir, 'mine.txt'))}, 'x'));
+      tryit('hidden', () => fs.readFileSync(${JSON.stringify(path.join(tmp, 'secret', 'answers.txt'))}));
       const s = net.connect(${port}, '127.0.0.1');
       s.on('data', () => { out.net = 'connected'; done(); });
       s.on('error', (e) => { out.net = e.code; done(); });
       function done() { console.log(JSON.stringify(out)); process.exit(0); }`,
     );
-    const { command, args } = sandboxCommand(caps, { script, readPaths: [dir], writePaths: [dir], memoryMb: 256 });
+    // A folder Node would let it read, hidden by the kernel (an empty mount) where the machine allows.
+    mkdirSync(path.join(tmp, 'secret'), { recursive: true });
+    writeFileSync(path.join(tmp, 'secret', 'answers.txt'), '42');
+    const { command, args } = sandboxCommand(caps, { script, readPaths: [dir, path.join(tmp, 'secret')], writePaths: [dir], memoryMb: 256, hidePaths: [path.join(tmp, 'secret')] });
     if (caps.dropUid) {
       chmodSync(tmp, 0o711); // nobody may pass through, as through the real scratch root
       spawnSync('chown', ['-R', '65534:65534', dir]);
@@ -86,6 +90,7 @@ describe('the sandbox on this machine', () => {
     expect(got.net).toBe(caps.network === 'in-process' ? 'connected' : 'ENETUNREACH');
     // Signalling the grader: refused by the kernel when the uid is dropped (elsewhere by the in-process guard, tested below).
     if (caps.dropUid) expect(got.signal).toBe('EPERM');
+    expect(got.hidden).toBe(caps.hideMounts ? (caps.dropUid ? 'EACCES' : 'ENOENT') : 'allowed');
   });
 });
 

@@ -12,7 +12,7 @@
 // Calls are served one at a time, in order, so each call's clock starts when its request is sent.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -91,6 +91,7 @@ class Child {
     const { command, args } = sandboxCommand(caps, {
       script: h.bundle.runtime,
       readPaths: h.readPaths,
+      hidePaths: h.hidePaths,
       writePaths: [h.workDir],
       memoryMb: h.opts.memoryMb,
     });
@@ -269,6 +270,8 @@ interface IsolatedState {
   scratch: string;
   workDir: string;
   readPaths: string[];
+  /** Folders covered by empty mounts in the child's mount namespace (Linux). */
+  hidePaths: string[];
   entryName: string;
 }
 
@@ -307,6 +310,27 @@ function makeScratch(caps: SandboxCapabilities): { scratch: string; bundleDir: s
     chmodSync(workDir, 0o700);
   }
   return { scratch, bundleDir, workDir };
+}
+
+/**
+ * What the child must not see even if Node's permission model failed: the assignment (hidden tests), the
+ * reference solutions and every assignment, the class folder (classmates) and whatever the caller adds in
+ * DLGRADE_HIDE_PATHS (a class run adds its output folder). Only existing folders that hold none of the
+ * child's read paths can be covered.
+ */
+function hidePaths(opts: IsolatedOptions, readPaths: string[]): string[] {
+  const extra = (process.env.DLGRADE_HIDE_PATHS ?? '').split(path.delimiter).filter(Boolean);
+  const wanted = [opts.assignmentDir, path.join(GRADER_ROOT, 'assignments'), path.join(GRADER_ROOT, 'reference'), path.dirname(opts.submissionDir), ...extra].map((p) => path.resolve(p));
+  const isDir = (p: string) => {
+    try {
+      return statSync(p).isDirectory();
+    } catch {
+      return false;
+    }
+  };
+  const ok = [...new Set(wanted)].filter((p) => isDir(p) && !readPaths.some((r) => inside(r, p)));
+  // A folder inside another one already covered needs no mount of its own.
+  return ok.filter((p) => !ok.some((q) => q !== p && inside(p, q)));
 }
 
 /** The first entry candidate that exists (same rule as the in-process handle). */
@@ -442,7 +466,7 @@ async function create(key: string, opts: IsolatedOptions): Promise<Isolated> {
       const leak = readPaths.find((r) => inside(secret, r));
       if (leak) throw new Error(`refusing to grade: the submission's process would be allowed to read ${leak}, which contains ${secret}`);
     }
-    const state: IsolatedState = { opts, bundle, scratch: made.scratch, workDir: made.workDir, readPaths, entryName: path.relative(opts.submissionDir, entry) };
+    const state: IsolatedState = { opts, bundle, scratch: made.scratch, workDir: made.workDir, readPaths, hidePaths: hidePaths(opts, readPaths), entryName: path.relative(opts.submissionDir, entry) };
     return new Isolated(key, opts, caps, state, made.scratch, undefined);
   } catch (err) {
     if (err instanceof BundleError && err.inSubmission) {

@@ -5,6 +5,10 @@
 //     where unprivileged ones are allowed): no interface but a down loopback, so no socket reaches anything.
 //   - Linux as root: the child runs as nobody (setpriv --reuid/--regid 65534 --clear-groups --nnp), so the
 //     kernel, not only Node, refuses writes outside its folder and signals to the grader.
+//   - Linux, with the namespace: a private mount namespace where the grader's secrets (the assignment with its
+//     hidden tests, the reference solutions, the class and output folders) are covered by empty tmpfs mounts,
+//     so even a bypass of Node's permission model ("a seat belt, not a security boundary", its docs say)
+//     finds nothing there.
 //   - Linux: setpriv --pdeathsig KILL, so a child stuck in a busy loop dies with its parent.
 // docs/isolation.md is the per-platform table. Detection runs once per process (a few ms of spawnSync).
 import { spawnSync } from 'node:child_process';
@@ -17,6 +21,8 @@ export interface SandboxCapabilities {
   permissionFlag: string;
   /** How the network is cut: a namespace (as root or via a user namespace), else in-process patches only. */
   network: 'netns' | 'netns-userns' | 'in-process';
+  /** Secret folders can be hidden under empty tmpfs mounts in a private mount namespace. */
+  hideMounts: boolean;
   /** The child runs as uid/gid 65534 (nobody). */
   dropUid: boolean;
   /** The child is killed when its parent dies, even while busy. */
@@ -50,12 +56,15 @@ export function detectSandbox(): SandboxCapabilities {
   let network: SandboxCapabilities['network'] = 'in-process';
   if (osLayers && root && works('unshare', ['--net', '--', node, '-e', '0'])) network = 'netns';
   else if (osLayers && works('unshare', ['--user', '--map-root-user', '--net', '--', node, '-e', '0'])) network = 'netns-userns';
+  const unshareArgs = network === 'netns' ? ['--net', '--mount'] : ['--user', '--map-root-user', '--net', '--mount'];
+  const hideMounts = network !== 'in-process' && works('unshare', [...unshareArgs, '--', '/bin/sh', '-c', `mount -t tmpfs -o size=16k,mode=0 dlgrade-hidden "$0"`, os.tmpdir()]);
   // nobody must still be able to run node (a node under a 0700 home would not be).
   // (Not inside a user namespace: only our own uid is mapped there.)
   const dropUid = osLayers && root && pdeathsig && network !== 'netns-userns' && works('setpriv', [`--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups', '--', node, '-e', '0']);
   detected = {
     permissionFlag: permissionFlag(),
     network,
+    hideMounts,
     dropUid,
     pdeathsig,
     memory: linux ? 'proc' : process.platform === 'darwin' || process.platform === 'freebsd' ? 'ps' : 'heartbeat',
@@ -68,7 +77,12 @@ export interface SandboxSpec {
   readPaths: string[];
   writePaths: string[];
   memoryMb: number;
+  /** Folders to cover with an empty tmpfs (when caps.hideMounts). */
+  hidePaths?: string[];
 }
+
+/** Mounts an empty, mode-000 tmpfs over each argument up to "--", then execs the rest. */
+const HIDE_SCRIPT = 'while [ "$1" != "--" ]; do mount -t tmpfs -o size=16k,mode=0 dlgrade-hidden "$1" || exit 97; shift; done; shift; exec "$@"';
 
 /** The program and arguments that run `script` under every barrier in `caps`. */
 export function sandboxCommand(caps: SandboxCapabilities, spec: SandboxSpec): { command: string; args: string[] } {
@@ -82,14 +96,17 @@ export function sandboxCommand(caps: SandboxCapabilities, spec: SandboxSpec): { 
     spec.script,
   ];
   const prefix: string[] = [];
-  if (caps.network === 'netns') prefix.push('unshare', '--net', '--');
-  else if (caps.network === 'netns-userns') prefix.push('unshare', '--user', '--map-root-user', '--net', '--');
+  const hide = caps.hideMounts ? (spec.hidePaths ?? []) : [];
+  const mount = hide.length ? ['--mount'] : [];
+  if (caps.network === 'netns') prefix.push('unshare', '--net', ...mount, '--');
+  else if (caps.network === 'netns-userns') prefix.push('unshare', '--user', '--map-root-user', '--net', ...mount, '--');
+  if (hide.length) prefix.push('/bin/sh', '-c', HIDE_SCRIPT, 'dlgrade-hide', ...hide, '--');
   if (caps.pdeathsig) {
     prefix.push('setpriv', '--pdeathsig', 'KILL', '--nnp');
     if (caps.dropUid) prefix.push(`--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups');
     prefix.push('--');
   }
-  // unshare and setpriv exec (no fork), so the pid the parent watches is node's own.
+  // unshare, sh (exec) and setpriv exec without forking, so the pid the parent watches is node's own.
   const [command = process.execPath, ...rest] = [...prefix, process.execPath, ...nodeArgs];
   return { command, args: rest };
 }
@@ -98,6 +115,7 @@ export function sandboxCommand(caps: SandboxCapabilities, spec: SandboxSpec): { 
 export function describeSandbox(caps: SandboxCapabilities): string {
   const parts = [`node ${caps.permissionFlag}`];
   parts.push(caps.network === 'in-process' ? 'network blocked in-process' : `network namespace${caps.network === 'netns-userns' ? ' (user ns)' : ''}`);
+  if (caps.hideMounts) parts.push('secrets hidden by mounts');
   if (caps.dropUid) parts.push('uid nobody');
   if (caps.pdeathsig) parts.push('dies with parent');
   parts.push(`memory via ${caps.memory}`);
