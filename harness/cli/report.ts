@@ -1,10 +1,12 @@
 import type { Command } from 'commander';
-import { writeReport } from '../report/report.ts';
+import { writeReport, writeStudentReports } from '../report/report.ts';
 import type { Audience } from '../report/view-model.ts';
 
 interface ReportFlags {
   results: string;
-  out: string;
+  out?: string;
+  perStudent?: string;
+  format?: string;
   assignment?: string;
   student?: string;
   audience?: string;
@@ -18,16 +20,34 @@ export function register(program: Command): void {
     .command('report')
     .description('render grading results (dlgrade.json files) as a class or student report, HTML or PDF')
     .requiredOption('--results <dir>', 'folder with dlgrade.json files at any depth (the --out of dlgrade grade)')
-    .requiredOption('--out <file>', 'output file, .pdf or .html')
+    .option('--out <file>', 'output file, .pdf or .html')
+    .option('--per-student <dir>', 'also (or only) write one report per student: <dir>/<assignment>/<student>.pdf')
+    .option('--format <pdf|html>', 'format of the --per-student files (default pdf)')
     .option('--assignment <id>', 'only this assignment')
     .option('--student <name>', "one student's report (their pages only) instead of the class report")
     .option('--audience <who>', 'instructor (everything) or student (hidden tests without details); default: student with --student, else instructor')
     .option('--title <text>', 'document title')
-    .addHelpText('after', '\nExamples:\n  dlgrade report --results reports --out reports/class-report.pdf\n  dlgrade report --results reports --student ada-okafor --out ada.html')
+    .addHelpText('after', '\nExamples:\n  dlgrade report --results reports --out reports/class-report.pdf\n  dlgrade report --results reports --student ada-okafor --out ada.html\n  dlgrade report --results reports --per-student reports/students')
     .action(async (flags: ReportFlags) => {
       if (flags.audience !== undefined && flags.audience !== 'instructor' && flags.audience !== 'student') {
         throw new Error(`--audience ${flags.audience}: expected instructor or student`);
       }
+      if (!flags.out && !flags.perStudent) throw new Error('give --out FILE (.pdf or .html) and/or --per-student DIR');
+      if (flags.format !== undefined && flags.format !== 'pdf' && flags.format !== 'html') {
+        throw new Error(`--format ${flags.format}: expected pdf or html`);
+      }
+      if (flags.perStudent) {
+        const each = await writeStudentReports({
+          results: flags.results,
+          dir: flags.perStudent,
+          format: (flags.format ?? 'pdf') as 'pdf' | 'html',
+          assignment: flags.assignment,
+          audience: flags.audience as Audience | undefined,
+        });
+        console.log(`dlgrade report: wrote ${each.files.length} student reports (${each.format.toUpperCase()}) below ${flags.perStudent} in ${(each.totalMs / 1000).toFixed(1)} s`);
+        if (each.note) console.log(`dlgrade report: ${each.note}`);
+      }
+      if (!flags.out) return;
       const outcome = await writeReport({
         results: flags.results,
         out: flags.out,

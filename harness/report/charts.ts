@@ -244,14 +244,14 @@ export function confusionChart(classNames: string[], matrix: number[][]): Promis
 }
 
 /** One value of a leaderboard against another (accuracy against parameters); a chart per board, so not cached. */
-export function leaderboardChart(points: { x: number; y: number; label: string }[], xTitle: string, yTitle: string): Promise<string> {
+export function leaderboardChart(points: { x: number; y: number; label: string }[], xTitle: string, yTitle: string, yPercent = false): Promise<string> {
   const spec = {
     width: 420,
     height: 200,
     data: { name: 'table' },
     encoding: {
       x: { field: 'x', type: 'quantitative', scale: { zero: false }, title: xTitle },
-      y: { field: 'y', type: 'quantitative', scale: { zero: false }, title: yTitle },
+      y: { field: 'y', type: 'quantitative', scale: { zero: false }, title: yTitle, axis: yPercent ? { format: '.0%' } : {} },
     },
     layer: [
       { mark: { type: 'point', filled: true, size: 40, color: '#1f4e79' } },

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { SubmissionResult } from '../results/types.ts';
 import { findBrowser } from './browser.ts';
 import { loadResults } from './load-results.ts';
-import { writeReport } from './report.ts';
+import { writeReport, writeStudentReports } from './report.ts';
 import { FIXTURE_RESULTS_DIR } from './synthetic-class.ts';
 
 const run = promisify(execFile);
@@ -128,6 +128,20 @@ describe('student report and the CLI', () => {
     expect(html).toContain('Details of hidden tests are not shown.');
     const visible = farah.tests.find((t) => t.visibility === 'visible' && t.output)!;
     expect(html).toContain(visible.output.split('\n')[0]!.slice(0, 40).replace(/'/g, '&#x27;'));
+  });
+
+  test('--per-student: one PDF per student with only their name and score, printed by one browser', async () => {
+    const dir = path.join(tmp, 'each');
+    const outcome = await writeStudentReports({ results: FIXTURE_RESULTS_DIR, dir, format: 'pdf', assignment: 'fc-vs-conv' });
+    const fvc = results.filter((r) => r.assignment === 'fc-vs-conv');
+    expect(outcome.format).toBe('pdf');
+    expect(outcome.files).toEqual(fvc.map((r) => path.join(dir, 'fc-vs-conv', `${r.student}.pdf`)));
+    for (const r of fvc) {
+      const { stdout } = await run('pdftotext', [path.join(dir, 'fc-vs-conv', `${r.student}.pdf`), '-']);
+      expect(stdout).toContain(r.student);
+      expect(stdout).toMatch(new RegExp(`${r.score}\\s*/\\s*${r.maxScore}`));
+      for (const other of fvc.filter((o) => o.student !== r.student)) expect(stdout).not.toContain(other.student);
+    }
   });
 
   test('an unknown student or assignment lists what there is', async () => {

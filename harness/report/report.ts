@@ -6,8 +6,8 @@ import path from 'node:path';
 import type { SubmissionResult } from '../results/types.ts';
 import { findBrowser, HOW_TO_GET_PDF } from './browser.ts';
 import { loadResults } from './load-results.ts';
-import { renderHtml } from './render-html.ts';
-import { htmlToPdf } from './render-pdf.ts';
+import { loadReportTemplate, renderHtml } from './render-html.ts';
+import { htmlToPdf, printPdf, withBrowser } from './render-pdf.ts';
 import { buildClassReport, buildStudentReport, type Audience } from './view-model.ts';
 
 export interface ReportOptions {
@@ -93,4 +93,52 @@ export async function writeReport(opts: ReportOptions): Promise<ReportOutcome> {
   const t4 = performance.now();
   await htmlToPdf(browser.executablePath, html, opts.out);
   return { ...base, file: opts.out, format: 'pdf', browser: `${browser.executablePath} (${browser.source})`, timings: timings(performance.now() - t4) };
+}
+
+export interface StudentReportsOptions {
+  results: string;
+  /** Folder to write <assignment>/<student>.pdf (or .html) into. */
+  dir: string;
+  format: 'pdf' | 'html';
+  assignment?: string;
+  audience?: Audience;
+  generatedAt?: Date;
+  browserPath?: string | null;
+}
+
+export interface StudentReportsOutcome {
+  files: string[];
+  format: 'pdf' | 'html';
+  note?: string;
+  totalMs: number;
+}
+
+/**
+ * One report per student (for handing back), each its own file: <dir>/<assignment>/<student>.pdf. One
+ * browser prints them all. Audience defaults to student: hidden tests show their score, not their message.
+ */
+export async function writeStudentReports(opts: StudentReportsOptions): Promise<StudentReportsOutcome> {
+  const t0 = performance.now();
+  const results = selectResults((await loadResults(opts.results)).map((l) => l.result), opts);
+  const template = await loadReportTemplate();
+  const viewOpts = { audience: opts.audience ?? 'student', generatedAt: opts.generatedAt } as const;
+  const browser = opts.format === 'html' || opts.browserPath === null ? undefined : opts.browserPath ? { executablePath: opts.browserPath } : await findBrowser();
+  const format = browser ? 'pdf' : 'html';
+  const docs: { file: string; html: string }[] = [];
+  for (const r of results) {
+    const html = template(await buildStudentReport([r], viewOpts));
+    // Student names become file names: keep them to a safe alphabet.
+    const safe = (x: string): string => x.replace(/[^A-Za-z0-9._-]/g, '_');
+    docs.push({ file: path.join(opts.dir, safe(r.assignment), `${safe(r.student)}.${format}`), html });
+  }
+  for (const d of new Set(docs.map((d) => path.dirname(d.file)))) await mkdir(d, { recursive: true });
+  if (browser) {
+    await withBrowser(browser.executablePath, async (b) => {
+      for (const d of docs) await printPdf(b, d.html, d.file);
+    });
+  } else {
+    for (const d of docs) await writeFile(d.file, d.html);
+  }
+  const note = opts.format === 'pdf' && !browser ? `no Chrome/Chromium found, wrote HTML instead: ${HOW_TO_GET_PDF}` : undefined;
+  return { files: docs.map((d) => d.file), format, ...(note ? { note } : {}), totalMs: performance.now() - t0 };
 }

@@ -510,7 +510,8 @@ async function leaderboards(results: SubmissionResult[]): Promise<LeaderboardVie
       const points = sorted
         .filter((e) => Number.isFinite(e.values[other]) && Number.isFinite(e.values[key]))
         .map((e, i) => ({ x: e.values[other]!, y: e.values[key]!, label: i < 10 ? e.student : '' }));
-      if (points.length > 0) chart = await leaderboardChart(points, other, key);
+      const percent = /acc|rate|f1|precision|recall/i.test(key) && points.every((p) => p.y >= 0 && p.y <= 1);
+      if (points.length > 0) chart = await leaderboardChart(points, other, key, percent);
     }
     views.push({
       board,
