@@ -89,7 +89,8 @@ export function checkSubmissionResult(value: unknown, file: string): SubmissionR
   const at = `${file}: result`;
   for (const f of ['assignment', 'student', 'engine', 'status', 'startedAt', 'scope'] as const) need(r, f, 'string', at);
   for (const f of ['score', 'maxScore', 'durationMs'] as const) need(r, f, 'number', at);
-  need(r, 'statusMessage', 'string', at, true);
+  for (const f of ['statusMessage', 'assignmentTitle', 'course'] as const) need(r, f, 'string', at, true);
+  need(r, 'warnings', 'array', at, true);
   for (const f of ['exercises', 'tests', 'manual'] as const) need(r, f, 'array', at);
   need(r, 'artifacts', 'object', at);
   (r.exercises as unknown[]).forEach((e, i) => {

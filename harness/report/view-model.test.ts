@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import type { SubmissionResult } from '../results/types.ts';
 import { loadResults } from './load-results.ts';
 import { FIXTURE_RESULTS_DIR } from './synthetic-class.ts';
-import { buildClassReport, buildClassView, buildStudentView, commonFailures, passRates, scoreHistogram } from './view-model.ts';
+import { buildClassReport, buildClassView, buildStudentView, commonFailures, failureKey, passRates, scoreHistogram } from './view-model.ts';
 
 let a2: SubmissionResult[];
 let all: SubmissionResult[];
@@ -40,9 +40,14 @@ describe('class aggregates are counts of stored results', () => {
 
   test('common failures group messages that differ only in numbers, and leave timeouts/crashes to their section', () => {
     const failures = commonFailures(a2);
-    const table = failures.find((f) => f.test.id === 'B.shapes.table')!;
+    const table = failures.filter((f) => f.test.id === 'B.shapes.table');
     // chen-wei (3 wrong cells) and dana-silva (1 wrong cell) hit the same failure.
-    expect(table.students.sort()).toEqual(['chen-wei', 'dana-silva']);
+    expect(table).toHaveLength(1);
+    expect(table[0]!.students.sort()).toEqual(['chen-wei', 'dana-silva']);
+    // B.params failed two different ways: a model that cannot be built, and a wrong parameter count.
+    const params = failures.filter((f) => f.test.id === 'B.params');
+    expect(params.map((f) => f.students)).toEqual([['chen-wei'], ['farah-haddad']]);
+    expect(failureKey('has 134,922 parameters; expected 535,818.\nLayer dense')).toBe(failureKey('has 660,490 parameters; expected 3,805,450.'));
     expect(failures.every((f) => f.status === 'failed' || f.status === 'error')).toBe(true);
     expect(failures.flatMap((f) => f.students)).not.toContain('eli-novak');
     for (let i = 1; i < failures.length; i++) expect(failures[i - 1]!.students.length).toBeGreaterThanOrEqual(failures[i]!.students.length);
@@ -73,6 +78,18 @@ describe('class aggregates are counts of stored results', () => {
     expect(board.rows.map((r) => r.student)).toEqual(acc.map((x) => x.s));
     expect(board.rows[0]!.values[1]).toBe(`${(acc[0]!.a * 100).toFixed(1)}%`);
     expect(board.hasChart).toBe(true);
+  });
+
+  test('assignment title and authoring warnings: shown to instructors, counted once per result, hidden from students', async () => {
+    const fvc = all.filter((r) => r.assignment === 'fc-vs-conv');
+    const withWarnings = fvc.filter((r) => (r.warnings ?? []).length > 0);
+    expect(withWarnings.length).toBeGreaterThan(0);
+    const view = await buildClassView(fvc, { audience: 'instructor' });
+    expect(view.warnings).toEqual([{ text: withWarnings[0]!.warnings![0]!, count: withWarnings.length }]);
+    expect((await buildClassView(fvc, { audience: 'student' })).hasWarnings).toBe(false);
+    const a2view = await buildClassView(a2, { audience: 'instructor' });
+    expect(a2view.assignmentTitle).toBe(`${a2[0]!.assignmentTitle} · ${a2[0]!.course}`);
+    expect(view.assignmentTitle).toBe('');
   });
 
   test('results of two assignments become two classes; mixing them in one class is refused', async () => {

@@ -162,6 +162,8 @@ export interface ManualView {
 export interface StudentView {
   student: string;
   assignment: string;
+  /** "Title · COURSE" from assignment.yaml when the result carries it. */
+  assignmentTitle: string;
   anchor: string;
   status: RunStatus;
   statusLabel: string;
@@ -257,6 +259,10 @@ function formatValue(key: string, v: number): string {
   return Number.isInteger(v) ? nf.format(v) : String(Math.round(v * 10000) / 10000);
 }
 
+function titleOf(r: Pick<SubmissionResult, 'assignmentTitle' | 'course'>): string {
+  return [r.assignmentTitle, r.course].filter(Boolean).join(' · ');
+}
+
 function anchorOf(assignment: string, student: string): string {
   return `s-${assignment}-${student}`.replace(/[^A-Za-z0-9_-]/g, '_');
 }
@@ -289,6 +295,7 @@ export async function buildStudentView(r: SubmissionResult, opts: Pick<ViewOptio
   return {
     student: r.student,
     assignment: r.assignment,
+    assignmentTitle: titleOf(r),
     anchor: anchorOf(r.assignment, r.student),
     status: r.status,
     statusLabel: RUN_STATUS_LABEL[r.status] ?? r.status,
@@ -373,6 +380,7 @@ export interface LeaderboardView {
 
 export interface ClassView {
   assignment: string;
+  assignmentTitle: string;
   anchor: string;
   studentCount: number;
   maxScore: string;
@@ -392,6 +400,9 @@ export interface ClassView {
   gradedBetween: string;
   leaderboards: LeaderboardView[];
   hasLeaderboards: boolean;
+  /** Problems of the assignment itself found while grading (for authors), with how many results carry each. */
+  warnings: { text: string; count: number }[];
+  hasWarnings: boolean;
   students: StudentView[];
   roster: { student: string; anchor: string; score: string; percent: string; status: string; ok: boolean; failed: number }[];
 }
@@ -434,37 +445,33 @@ export function passRates(results: SubmissionResult[]): { test: TestResult; pass
   return [...byId.values()].map((e) => ({ test: e.test, passed: e.passed, total: e.total, meanScore: mean(e.scores) }));
 }
 
-/** First line of a message with numbers masked, so "got 134,922" and "got 660,490" group together. */
-function failureKey(output: string): string {
+/**
+ * A failure's identity: the first line of its message with numbers masked, so "has 134,922 parameters" and
+ * "has 660,490 parameters" are one failure while "could not be built" is another; the lines after the first
+ * (which cells, which parts) are detail.
+ */
+export function failureKey(output: string): string {
   const first = output.trim().split('\n')[0] ?? '';
-  return first.replace(/-?\d[\d,.]*(e-?\d+)?/g, '#').slice(0, 200);
+  return first.replace(/-?\d[\d,.]*(e-?\d+)?/g, '#').replace(/\s+/g, ' ').slice(0, 300);
 }
 
-/** Failed tests (status failed or error) grouped by test and status, most students first, with an example message. */
+/**
+ * Failed tests (status failed or error) grouped by test and failure message (numbers masked), most students
+ * first; the example is the first student's message.
+ */
 export function commonFailures(results: SubmissionResult[]): { test: TestResult; status: TestStatus; students: string[]; example: string }[] {
-  const groups = new Map<string, { test: TestResult; status: TestStatus; students: string[]; messages: Map<string, { text: string; n: number }> }>();
+  const groups = new Map<string, { test: TestResult; status: TestStatus; students: string[]; example: string }>();
   for (const r of results) {
     for (const t of r.tests) {
       // Timeouts, crashes and out-of-memory have their own section; here are the checks that said no.
       if (t.status !== 'failed' && t.status !== 'error') continue;
-      const k = `${t.id}\u0000${t.status}`;
+      const k = `${t.id}\u0000${t.status}\u0000${failureKey(t.output)}`;
       let g = groups.get(k);
-      if (!g) groups.set(k, (g = { test: t, status: t.status, students: [], messages: new Map() }));
+      if (!g) groups.set(k, (g = { test: t, status: t.status, students: [], example: t.output.trim() }));
       g.students.push(r.student);
-      const mk = failureKey(t.output);
-      const m = g.messages.get(mk);
-      if (m) m.n++;
-      else g.messages.set(mk, { text: t.output.trim(), n: 1 });
     }
   }
-  return [...groups.values()]
-    .map((g) => ({
-      test: g.test,
-      status: g.status,
-      students: g.students,
-      example: [...g.messages.values()].sort((a, b) => b.n - a.n)[0]?.text ?? '',
-    }))
-    .sort((a, b) => b.students.length - a.students.length || a.test.id.localeCompare(b.test.id));
+  return [...groups.values()].sort((a, b) => b.students.length - a.students.length || a.test.id.localeCompare(b.test.id));
 }
 
 const MAX_FAILURE_ROWS = 15;
@@ -593,6 +600,10 @@ export async function buildClassView(results: SubmissionResult[], opts: Pick<Vie
   const slowest = sortedResults.reduce((a, b) => (b.durationMs > a.durationMs ? b : a));
   const starts = sortedResults.map((r) => r.startedAt).filter((s) => !Number.isNaN(new Date(s).getTime())).sort();
 
+  const warningCounts = new Map<string, number>();
+  for (const r of sortedResults) for (const w of new Set(r.warnings ?? [])) warningCounts.set(w, (warningCounts.get(w) ?? 0) + 1);
+  const warnings = opts.audience === 'instructor' ? [...warningCounts].map(([text, count]) => ({ text, count })).sort((a, b) => b.count - a.count) : [];
+
   const students = await Promise.all(sortedResults.map((r) => buildStudentView(r, opts)));
   const [histogram, exerciseChart, passRateSvg, boards] = await Promise.all([
     histogramChart(scoreHistogram(sortedResults)),
@@ -602,6 +613,9 @@ export async function buildClassView(results: SubmissionResult[], opts: Pick<Vie
   ]);
   return {
     assignment,
+    assignmentTitle: titleOf(sortedResults.find((r) => r.assignmentTitle || r.course) ?? {}),
+    warnings,
+    hasWarnings: warnings.length > 0,
     anchor: `a-${assignment}`.replace(/[^A-Za-z0-9_-]/g, '_'),
     studentCount: sortedResults.length,
     maxScore: maxScores.length === 1 ? pts(maxScore) : maxScores.map(pts).join(' / '),
