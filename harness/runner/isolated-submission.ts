@@ -21,7 +21,7 @@ import type { SubmissionOpenOptions } from './context.ts';
 import { asChildMessage, type ChildConfig, type ChildMessage } from './isolation-protocol.ts';
 import { watchMemory, type MemoryWatcher } from './limits-memory.ts';
 import { OutputTail } from './output-tail.ts';
-import { NOBODY, detectSandbox, sandboxCommand, type SandboxCapabilities } from './sandbox.ts';
+import { NOBODY, detectSandbox, sandboxCommand, withReadableUid, type SandboxCapabilities } from './sandbox.ts';
 import { ProbeError, type CallOptions, type ProbeFailureKind, type SubmissionHandle } from './submission.ts';
 
 /** Engine start-up is the grader's own code (tfjs + wasm): generous, and not charged to the submission. */
@@ -467,7 +467,7 @@ async function create(key: string, opts: IsolatedOptions): Promise<Isolated> {
       if (leak) throw new Error(`refusing to grade: the submission's process would be allowed to read ${leak}, which contains ${secret}`);
     }
     const state: IsolatedState = { opts, bundle, scratch: made.scratch, workDir: made.workDir, readPaths, hidePaths: hidePaths(opts, readPaths), entryName: path.relative(opts.submissionDir, entry) };
-    return new Isolated(key, opts, caps, state, made.scratch, undefined);
+    return new Isolated(key, opts, withReadableUid(caps, bundle.packageRoots), state, made.scratch, undefined);
   } catch (err) {
     if (err instanceof BundleError && err.inSubmission) {
       rmSync(made.scratch, { recursive: true, force: true });

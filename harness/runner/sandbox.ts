@@ -121,3 +121,23 @@ export function describeSandbox(caps: SandboxCapabilities): string {
   parts.push(`memory via ${caps.memory}`);
   return `${os.platform()}: ${parts.join(', ')}`;
 }
+
+const nobodyChecked = new Map<string, boolean>();
+
+/**
+ * Whether uid nobody can read `paths` (the packages the child imports). A grader installed under a private
+ * home folder (e.g. mode 0750) is not: then the uid is not dropped, with a warning, rather than every
+ * submission failing to start.
+ */
+export function withReadableUid(caps: SandboxCapabilities, paths: readonly string[]): SandboxCapabilities {
+  if (!caps.dropUid) return caps;
+  const key = [...paths].sort().join('\0');
+  let ok = nobodyChecked.get(key);
+  if (ok === undefined) {
+    const check = `const fs = require('fs'); for (const p of ${JSON.stringify(paths)}) fs.accessSync(p, fs.constants.R_OK | fs.constants.X_OK);`;
+    ok = works('setpriv', [`--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups', '--', process.execPath, '-e', check]);
+    nobodyChecked.set(key, ok);
+    if (!ok) console.warn(`dlgrade: the sandbox cannot run as nobody (uid ${NOBODY} cannot read ${paths.join(', ')}); submissions run as the grader's uid, the other barriers stay`);
+  }
+  return ok ? caps : { ...caps, dropUid: false };
+}
