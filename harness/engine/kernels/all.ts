@@ -3,4 +3,5 @@ import './conv2d-backprop-filter.ts';
 import './conv2d-backprop-input.ts';
 import './depthwise-conv2d-grads.ts';
 import './pool-grads.ts';
+import './tile.ts';
 export {};
