@@ -461,8 +461,10 @@ async function create(key: string, opts: IsolatedOptions): Promise<Isolated> {
       outDir: made.bundleDir,
     });
     const readPaths = [made.scratch, ...bundle.packageRoots, ...(opts.readPaths ?? []).map((p) => path.resolve(p))];
-    // Refuse a layout where the child could read the tests, the reference or the submissions themselves.
-    for (const secret of [opts.assignmentDir, path.join(GRADER_ROOT, 'reference'), path.dirname(opts.submissionDir)]) {
+    // Refuse a layout where the child could read hidden tests, reference solutions or classmates (public
+    // tests may sit in a readable package: a student's own repository installs the assignment that way).
+    const secrets = [path.join(opts.assignmentDir, 'tests', 'hidden'), path.join(GRADER_ROOT, 'reference'), path.dirname(opts.submissionDir)].filter((p) => existsSync(p));
+    for (const secret of secrets) {
       const leak = readPaths.find((r) => inside(secret, r));
       if (leak) throw new Error(`refusing to grade: the submission's process would be allowed to read ${leak}, which contains ${secret}`);
     }
