@@ -1,4 +1,4 @@
-// Conv2DBackpropInput for wasm, replacing upstream's: upstream's is a naive C++ loop, 15-25x slower than the
+// Conv2DBackpropInput for wasm, replacing upstream's: upstream's is a naive C++ loop, 9-17x slower than the
 // forward convolution on the bench ConvNet's layers, and ignores dilation.
 // - Stride 1: dx is the forward convolution of dy with the filter rotated 180 degrees and its channel axes
 //   swapped, padded by (k-1)*d - pad on each side: upstream's XNNPACK Conv2D does it at forward speed.
