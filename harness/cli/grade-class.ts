@@ -4,6 +4,7 @@ import { appendFileSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
+import { runOutcome } from '../results/class-table.ts';
 import { gradeClass } from '../runner/grade-class.ts';
 import { createProgress, formatDuration } from '../runner/progress.ts';
 import { parseShard } from '../runner/shard.ts';
@@ -47,7 +48,7 @@ export async function runClassGrade(o: ClassCliOptions): Promise<void> {
     progress: createProgress(),
   });
   const rel = (f: string) => path.relative(process.cwd(), f) || '.';
-  const problems = run.results.filter((r) => r.status !== 'ok');
+  const problems = run.results.map((r) => ({ student: r.student, status: runOutcome(r).status })).filter((r) => r.status !== 'ok');
   console.log(
     `${run.students.length} student${run.students.length === 1 ? '' : 's'}: ${run.graded.length} graded, ${run.skipped.length} skipped (already graded)` +
       `${problems.length ? `, ${problems.length} did not run normally (${problems.map((r) => `${r.student}: ${r.status}`).join(', ')})` : ''} in ${formatDuration(run.durationMs)}`,

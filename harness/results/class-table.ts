@@ -43,6 +43,9 @@ export function oneLine(s: string | undefined, max = 300): string {
  * but an instructor scanning the gradebook wants to see it).
  */
 export function runOutcome(r: SubmissionResult): { status: string; message: string } {
+  // For a process that died in a test, that test's whole message (the run's holds only its first line).
+  const died = r.tests.find((t) => t.status === r.status);
+  if (died && (r.status === 'oom' || r.status === 'crash' || r.status === 'timeout')) return { status: r.status, message: oneLine(`${died.id}: ${died.output}`) };
   if (r.status !== 'ok') return { status: r.status, message: oneLine(r.statusMessage) };
   for (const k of ['oom', 'crash', 'timeout'] as const) {
     const t = r.tests.find((x) => x.status === k);
