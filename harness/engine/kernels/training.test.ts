@@ -6,6 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { engineInfo } from '../backend.ts';
 import { makeRng } from '../seed.ts';
 import { normals, onBoth, relErr, setUpBackends } from './backend-compare.ts';
+import { colsLimit } from './im2col.ts';
 
 beforeAll(setUpBackends);
 
@@ -18,6 +19,34 @@ describe('registration', () => {
     // Upstream's C++-backed kernels have a setupFunc (cwrap); ours are plain JS kernel functions.
     expect(tf.getKernel(name, 'wasm').setupFunc, `${name} is still upstream's`).toBeUndefined();
     expect(engineInfo().label).toContain('dlgrade kernels');
+  });
+});
+
+describe('no temporaries left on the wasm heap', () => {
+  it('each kernel, both conv paths and the chunked path, frees what it allocates', async () => {
+    await tf.setBackend('wasm');
+    const backend = tf.backend();
+    const x = tf.randomNormal([3, 9, 9, 4], 0, 1, 'float32', 1);
+    const run: Record<string, () => tf.Tensor> = {
+      filterStride1: () => tf.engine().runKernel('Conv2DBackpropFilter', { x, dy: tf.ones([3, 9, 9, 5]) }, { strides: 1, pad: 'same', dataFormat: 'NHWC', filterShape: [3, 3, 4, 5] }) as tf.Tensor,
+      filterStride2: () => tf.engine().runKernel('Conv2DBackpropFilter', { x, dy: tf.ones([3, 5, 5, 5]) }, { strides: 2, pad: 'same', dataFormat: 'NHWC', filterShape: [3, 3, 4, 5] }) as tf.Tensor,
+      inputStride1: () => tf.engine().runKernel('Conv2DBackpropInput', { dy: tf.ones([3, 9, 9, 5]), filter: tf.ones([3, 3, 4, 5]) }, { strides: 1, pad: 'same', dataFormat: 'NHWC', inputShape: [3, 9, 9, 4] }) as tf.Tensor,
+      inputStride2: () => tf.engine().runKernel('Conv2DBackpropInput', { dy: tf.ones([3, 5, 5, 5]), filter: tf.ones([3, 3, 4, 5]) }, { strides: 2, pad: 'same', dataFormat: 'NHWC', inputShape: [3, 9, 9, 4] }) as tf.Tensor,
+      depthwise: () => tf.grads((a: tf.Tensor, w: tf.Tensor) => tf.sum(tf.depthwiseConv2d(a as tf.Tensor4D, w as tf.Tensor4D, 1, 'same')))([x, tf.ones([3, 3, 4, 2])])[1],
+      pools: () => tf.grad((a: tf.Tensor) => tf.add(tf.sum(tf.maxPool(a as tf.Tensor4D, 3, 2, 'same')), tf.sum(tf.avgPool(a as tf.Tensor4D, 3, 2, 'same'))))(x),
+      tile: () => tf.tile(x, [2, 1, 1, 3]),
+    };
+    for (const [name, f] of Object.entries(run)) {
+      for (const chunked of [false, true]) {
+        colsLimit.floats = chunked ? 1 : 1 << 23;
+        tf.tidy(() => f()).dispose(); // warm-up
+        const before = backend.numDataIds();
+        tf.tidy(() => f()).dispose();
+        expect(backend.numDataIds(), `${name}${chunked ? ', chunked' : ''}`).toBe(before);
+      }
+    }
+    colsLimit.floats = 1 << 23;
+    x.dispose();
   });
 });
 
