@@ -5,6 +5,7 @@ import { gradeSubmission } from '../runner/grade-submission.ts';
 import { writeSubmissionOutputs } from '../results/write-outputs.ts';
 import { formatResult } from './print-result.ts';
 import { addClassOptions, runClassGrade } from './grade-class.ts';
+import { stageExampleClasses } from '../runner/example-classes.ts';
 
 // `dlgrade grade`: grades one submission with every test (visible and hidden), the submission isolated in its
 // own process, and writes OUT/results.json (Gradescope) and OUT/dlgrade.json. Class runs (--class, --shard,
@@ -13,18 +14,28 @@ export function register(program: Command): void {
   const cmd = program
     .command('grade')
     .description('grade one submission (--submission) or a class (--class): all tests, isolated; writes results.json and dlgrade.json')
-    .requiredOption('--assignment <id|path>', 'assignment id (assignments/<id>) or folder')
+    .option('--assignment <id|path>', 'assignment id (assignments/<id>) or folder')
     .option('--submission <dir>', 'submission folder (index.ts or src/index.ts)')
     .requiredOption('--out <dir>', 'output folder')
     .option('--backend <name>', `engine for the submission's code (${BACKENDS.join(', ')})`)
     .option('--scope <scope>', 'all (default) or visible', 'all')
     .option('--inprocess', 'run the submission in the test process (trusted code only: faster, no limits)')
-    .option('--verbose', "show vitest's own output");
+    .option('--verbose', "show vitest's own output")
+    .option('--examples', 'grade the bundled examples of every assignment (reference + fixtures) into OUT/<assignment>/');
   // Class runs (--class, --shard, --force, --workers): harness/cli/grade-class.ts.
   addClassOptions(cmd).action(
-    async (o: { assignment: string; submission?: string; class?: string; out: string; backend?: string; scope: string; inprocess?: boolean; verbose?: boolean }) => {
+    async (o: { assignment?: string; submission?: string; class?: string; out: string; backend?: string; scope: string; inprocess?: boolean; verbose?: boolean; examples?: boolean; shard?: string; force?: boolean; workers?: string }) => {
+      if (o.examples) {
+        if (o.submission || o.class || o.assignment) throw new Error('--examples grades every assignment\'s bundled examples: it takes no --assignment, --submission or --class');
+        for (const ex of stageExampleClasses()) {
+          console.log(`${ex.assignment}: grading ${ex.students.length} example submissions (${ex.students.join(', ')})`);
+          await runClassGrade({ ...o, assignment: ex.assignment, class: ex.classDir, out: path.join(o.out, ex.assignment) });
+        }
+        return;
+      }
+      if (!o.assignment) throw new Error("dlgrade grade needs --assignment <id|path> (or --examples)");
       if (!!o.submission === !!o.class) throw new Error('dlgrade grade needs exactly one of --submission <dir> or --class <dir>');
-      if (o.class) return runClassGrade(o);
+      if (o.class) return runClassGrade({ ...o, assignment: o.assignment });
       if (o.scope !== 'all' && o.scope !== 'visible') throw new Error(`--scope must be all or visible, got "${o.scope}"`);
       const result = await gradeSubmission({
         assignment: o.assignment,
