@@ -4,4 +4,6 @@ import './conv2d-backprop-input.ts';
 import './depthwise-conv2d-grads.ts';
 import './pool-grads.ts';
 import './tile.ts';
+import './matmul.ts';
+import './identity.ts';
 export {};
