@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { installWasmKernels } from './kernels/index.ts';
+import { useThreadedWasm } from './wasm-threads.ts';
+import { installLazyFusedGradients } from './lazy-fused-grads.ts';
 
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
 export const BACKENDS: readonly BackendName[] = ['tensorflow', 'wasm', 'cpu'];
@@ -39,6 +41,8 @@ async function tryTensorflow(): Promise<EngineInfo | undefined> {
 
 async function tryWasm(): Promise<EngineInfo> {
   const wasm = await import('@tensorflow/tfjs-backend-wasm');
+  // The threaded SIMD build (XNNPACK on all cores; DLGRADE_WASM_THREADS=1 for one): see wasm-threads.ts.
+  const threading = useThreadedWasm();
   const kernels = await installWasmKernels();
   if (!(await tf.setBackend('wasm'))) throw new Error('the wasm backend failed to initialise');
   await tf.ready();
@@ -49,7 +53,7 @@ async function tryWasm(): Promise<EngineInfo> {
     tfjsVersion: tf.version.tfjs,
     threads,
     kernels,
-    label: `tfjs ${tf.version.tfjs} wasm (${simd ? 'simd' : 'no simd'}, ${threads} thread${threads === 1 ? '' : 's'}${kernels.length ? ', dlgrade kernels' : ''})`,
+    label: `tfjs ${tf.version.tfjs} wasm (${simd ? 'simd' : 'no simd'}, ${threads} thread${threads === 1 ? '' : 's'}${kernels.length ? ', dlgrade kernels' : ''}${threading.fallbackReason && threading.fallbackReason !== 'one thread requested' ? `; threads unavailable: ${threading.fallbackReason}` : ''})`,
   };
 }
 
@@ -85,6 +89,8 @@ export async function initEngine(requested?: string): Promise<EngineInfo> {
       }
     }
   }
+  // Dense layers then skip the gradient of their data input (see lazy-fused-grads.ts); every backend gains.
+  installLazyFusedGradients();
   current = info;
   return info;
 }
