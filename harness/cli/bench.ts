@@ -1,11 +1,96 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
+import { BACKENDS } from '../engine/backend.ts';
+import { benchJson, formatBenchTable, parseBackends, parseWorkloads, runBench } from '../bench/run-bench.ts';
+import { WORKLOAD_NAMES } from '../bench/workloads.ts';
 
-// Placeholder until the issue that owns this verb lands it.
+// `dlgrade bench`: the training workloads of ../shared/bench/torch_peer.py on each backend, and the PyTorch
+// peer itself when a Python with torch is found; prints workload, backend, ms, PyTorch ms and the ratio.
+
+interface BenchCliOptions {
+  workloads: string;
+  backend?: string[];
+  json?: string;
+  peer: boolean;
+  python?: string;
+  tiny?: boolean;
+  profile?: boolean;
+  optimizer: string;
+}
+
+/** Progress on stderr: a bar on a terminal, a line per step otherwise (CI logs). */
+function progressReporter(): { update: (label: string, done: number, total: number) => void; stop: () => void } {
+  if (!process.stderr.isTTY) {
+    let last = '';
+    let lastAt = 0;
+    return {
+      update: (label, done, total) => {
+        // The peer ticks every second with a new label: one line per 15 s of it is enough in a log.
+        const key = label.startsWith('pytorch') ? 'pytorch' : `${label} ${done}/${total}`;
+        if (key === last && Date.now() - lastAt < 15_000) return;
+        process.stderr.write(`${label} ${done}/${total}\n`);
+        last = key;
+        lastAt = Date.now();
+      },
+      stop: () => {},
+    };
+  }
+  const bar = new SingleBar({ format: '{label} [{bar}] {value}/{total}', stream: process.stderr, hideCursor: true, clearOnComplete: true });
+  let started = false;
+  return {
+    update: (label, done, total) => {
+      if (!started) {
+        bar.start(total, done, { label });
+        started = true;
+      }
+      bar.setTotal(total);
+      bar.update(done, { label });
+    },
+    stop: () => {
+      if (started) bar.stop();
+      started = false;
+    },
+  };
+}
+
 export function register(program: Command): void {
   program
     .command('bench')
-    .description('(not implemented yet)')
-    .action(() => {
-      throw new Error('dlgrade bench is not implemented yet');
+    .description('time the training workloads (convnet, fc, resnet18) on each backend against PyTorch on this machine')
+    .option('--workloads <list>', `comma-separated, from ${WORKLOAD_NAMES.join(', ')}`, WORKLOAD_NAMES.join(','))
+    .option('--backend <name...>', `backends to run (${BACKENDS.join(', ')}); default: tensorflow and wasm, whichever load (cpu only when named: it takes minutes)`)
+    .option('--json <file>', 'also write the results as JSON')
+    .option('--no-peer', 'do not run the PyTorch peer (../shared/bench/torch_peer.py)')
+    .option('--python <exe>', 'Python with torch for the peer (default: DLGRADE_PYTHON, python3, /usr/bin/python3)')
+    .option('--tiny', 'smoke run: 128 images, one timed repeat (not comparable with the peer)')
+    .option('--profile', 'after the timed repeats, time every kernel of one more repeat and print the slowest')
+    .option('--optimizer <kind>', 'fused (ours, PyTorch semantics) or tfjs (tf.train.*), for comparisons', 'fused')
+    .action(async (o: BenchCliOptions) => {
+      if (o.optimizer !== 'fused' && o.optimizer !== 'tfjs') throw new Error(`--optimizer must be fused or tfjs, got "${o.optimizer}"`);
+      const progress = progressReporter();
+      const report = await runBench({
+        workloads: parseWorkloads(o.workloads),
+        ...(o.backend ? { backends: parseBackends(o.backend) } : {}),
+        peer: o.peer,
+        python: o.python,
+        tiny: o.tiny,
+        profile: o.profile,
+        optimizer: o.optimizer,
+        log: (line) => {
+          progress.stop();
+          process.stderr.write(`${line}\n`);
+        },
+        progress: (label, done, total) => progress.update(label, done, total),
+      }).finally(() => progress.stop());
+      if (o.tiny && report.peer) report.notes.push('--tiny shrinks the data: ratios to the peer are not meaningful');
+      for (const [label, text] of Object.entries(report.profiles ?? {})) console.log(`\n${label}\n${text}`);
+      console.log(formatBenchTable(report));
+      if (o.json) {
+        fs.mkdirSync(path.dirname(path.resolve(o.json)), { recursive: true });
+        fs.writeFileSync(o.json, `${JSON.stringify(benchJson(report), null, 2)}\n`);
+        console.log(`wrote ${o.json}`);
+      }
     });
 }

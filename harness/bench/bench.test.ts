@@ -1,0 +1,91 @@
+// Smoke test of `dlgrade bench` (tiny data, wasm only, seconds): every workload trains to a finite loss and
+// is timed; the table and the JSON carry the peer's figures; the peer runner parses torch_peer.py's output and
+// fails clearly. The full bench is `npm run bench`, not part of npm test.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parsePeerOutput, runPeer } from './peer.ts';
+import { benchJson, formatBenchTable, parseBackends, parseWorkloads, runBench, type BenchReport } from './run-bench.ts';
+
+describe('dlgrade bench (tiny)', () => {
+  it('times convnet, fc and resnet18 on wasm', async () => {
+    const lines: string[] = [];
+    const report = await runBench({ tiny: true, backends: ['wasm'], peer: false, log: (l) => lines.push(l) });
+    expect(report.results.map((r) => r.workload)).toEqual(['convnet', 'fc', 'resnet18']);
+    for (const r of report.results) {
+      expect(r.backend).toBe('wasm');
+      expect(r.ms, `${r.workload} ms`).toBeGreaterThan(0);
+      expect(r.engine).toMatch(/wasm/);
+    }
+    expect(lines.join('\n')).toMatch(/wasm fc: \d+ ms/);
+    const table = formatBenchTable(report);
+    expect(table).toMatch(/^workload\s+backend\s+ms\s+PyTorch ms\s+ratio/);
+    expect(table).toMatch(/resnet18\s+wasm\s+\d+\s+-\s+-/);
+  }, 60_000);
+});
+
+describe('bench report', () => {
+  const report: BenchReport = {
+    results: [
+      { workload: 'fc', backend: 'wasm', ms: 920, engine: 'tfjs wasm', samples: [900, 920, 950] },
+      { workload: 'convnet', backend: 'wasm', ms: 700, engine: 'tfjs wasm', samples: [700] },
+    ],
+    peer: { engine: 'pytorch 2.1', threads: 2, ms: { fc: 460 }, python: 'python3' },
+    notes: ['a note'],
+    machine: { cpus: 2, loadAvgStart: [0.1, 0, 0], loadAvgEnd: [0.2, 0, 0] },
+  };
+
+  it('prints the ratio to PyTorch, and a dash where the peer has no figure', () => {
+    const t = formatBenchTable(report);
+    expect(t).toMatch(/fc\s+wasm\s+920\s+460\s+2\.00x/);
+    expect(t).toMatch(/convnet\s+wasm\s+700\s+-\s+-/);
+    expect(t).toMatch(/pytorch: pytorch 2\.1, 2 threads/);
+    expect(t).toMatch(/note: a note/);
+  });
+
+  it('writes the documented JSON shape', () => {
+    const j = benchJson(report) as { results: { workload: string; backend: string; ms: number }[]; peer: { engine: string; ms: Record<string, number> } };
+    expect(j.results[0]).toMatchObject({ workload: 'fc', backend: 'wasm', ms: 920 });
+    expect(j.peer).toMatchObject({ engine: 'pytorch 2.1', ms: { fc: 460 } });
+  });
+
+  it('refuses unknown workloads and backends, naming the choices', () => {
+    expect(() => parseWorkloads('fc,vgg')).toThrow(/unknown workload "vgg"; choose from convnet, fc, resnet18/);
+    expect(() => parseBackends(['wasm,gpu'])).toThrow(/unknown backend "gpu"/);
+    expect(parseBackends(['wasm', 'cpu,wasm'])).toEqual(['wasm', 'cpu']);
+  });
+});
+
+describe('PyTorch peer runner', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dlgrade-peer-'));
+
+  it('runs the script with --workloads and parses its JSON line', async () => {
+    const script = path.join(dir, 'fake_peer.py');
+    fs.writeFileSync(
+      script,
+      'import json, sys\nw = sys.argv[sys.argv.index("--workloads") + 1].split(",")\nprint("noise")\nprint(json.dumps({"engine": "pytorch fake", "threads": 2, "ms": {k: 10.0 * (i + 1) for i, k in enumerate(w)}}))\n',
+    );
+    const r = await runPeer(script, { python: 'python3', torchvision: false }, ['fc', 'convnet', 'resnet18']);
+    expect(r.engine).toBe('pytorch fake');
+    expect(r.ms).toEqual({ fc: 10, convnet: 20 });
+    expect(r.skipped?.resnet18).toMatch(/torchvision is not importable/);
+  });
+
+  it('says where the peer script was expected when it is missing', async () => {
+    await expect(runPeer(path.join(dir, 'nope.py'), { python: 'python3', torchvision: true }, ['fc'])).rejects.toThrow(
+      /PyTorch peer script not found: .*nope\.py \(expected \.\.\/shared\/bench\/torch_peer\.py/,
+    );
+  });
+
+  it('reports a failing peer with its exit code and stderr', async () => {
+    const script = path.join(dir, 'crash.py');
+    fs.writeFileSync(script, 'import sys\nsys.stderr.write("boom: no torch here\\n")\nsys.exit(3)\n');
+    await expect(runPeer(script, { python: 'python3', torchvision: true }, ['fc'])).rejects.toThrow(/exit 3\): boom: no torch here/);
+  });
+
+  it('rejects output that is not the peer JSON', () => {
+    expect(() => parsePeerOutput('hello', 'x')).toThrow(/printed no JSON/);
+    expect(() => parsePeerOutput('{"engine": "p", "ms": {"fc": "slow"}}', 'x')).toThrow(/ms\.fc is not a number/);
+  });
+});
