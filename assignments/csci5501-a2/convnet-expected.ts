@@ -1,0 +1,67 @@
+// What the harness itself says about the seed's ConvNet (harness/models/convnet.ts, built here in the grader):
+// the output shape after every layer (table B.1) and the parameters per layer. Tests compare the
+// submission's table and model with these, never with figures copied from the submission.
+import * as tf from '@tensorflow/tfjs';
+import { countParameters } from '../../harness/checks/parameter-count.ts';
+import { formatShapeHWC } from '../../harness/checks/model-summary.ts';
+import { convNet } from '../../harness/models/convnet.ts';
+import type { ProbeFailureKind, SubmissionHandle } from '../../harness/runner/submission.ts';
+import { GradingFailure } from '../../harness/checks/report-helpers.ts';
+import type { ConvNetOptions } from './contract.ts';
+import type { ModelProbe } from './probes.ts';
+
+export interface ConvNetExpectation {
+  /** Table B.1: "Input" then one row per layer, HxWxC strings as the seed writes them. */
+  table: { layerType: string; outputShape: string }[];
+  /** Parameters of each layer that has any, in order (Conv2D, BatchNorm, ..., Dense). */
+  layerParams: { kind: string; params: number }[];
+  trainable: number;
+}
+
+const KIND: Record<string, string> = {
+  Conv2D: 'Conv2D',
+  BatchNormalization: 'BatchNorm',
+  ReLU: 'Activation',
+  MaxPooling2D: 'MaxPooling',
+  Flatten: 'Flatten',
+  Dense: 'Fully Connected',
+};
+
+let cached: ConvNetExpectation | undefined;
+
+export function convNetExpectation(): ConvNetExpectation {
+  if (cached) return cached;
+  const model = convNet();
+  try {
+    const table = [{ layerType: 'Input', outputShape: formatShapeHWC([null, 32, 32, 3]) }];
+    for (const l of model.layers) table.push({ layerType: KIND[l.getClassName()] ?? l.getClassName(), outputShape: formatShapeHWC(l.outputShape as (number | null)[]) });
+    const counts = countParameters(model);
+    cached = {
+      table,
+      layerParams: counts.layers.filter((l) => l.params > 0).map((l) => ({ kind: l.kind, params: l.params })),
+      trainable: counts.trainable,
+    };
+    return cached;
+  } finally {
+    model.dispose();
+    tf.disposeVariables();
+  }
+}
+
+/**
+ * convnetModel through the handle; when createConvNet throws the way a non-layer in the layer list makes tfjs
+ * throw, the feedback names the likely cause (the seed's placeholder strings left in nn.Sequential).
+ */
+export async function convnetModel(sub: SubmissionHandle, opts: ConvNetOptions | undefined, inputs: number[][]): Promise<ModelProbe> {
+  try {
+    return await sub.call<ModelProbe>('convnetModel', { opts, inputs });
+  } catch (e) {
+    const kind = (e as { kind?: ProbeFailureKind }).kind;
+    if (kind === 'threw' && e instanceof Error && /layer\.apply is not a function|reading 'length'|inboundNodes|is not a Layer|Write code here/i.test(e.message)) {
+      throw new GradingFailure(
+        `createConvNet(${JSON.stringify(opts ?? {})}) failed: ${e.message}. Expected a model built from layers only: something in the layer list is not a tf.layers.Layer — most likely a placeholder string ("Write code here.") left in the list (B.2: remove the placeholders and add the missing layers)`,
+      );
+    }
+    throw e;
+  }
+}
