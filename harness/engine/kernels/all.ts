@@ -6,4 +6,5 @@ import './pool-grads.ts';
 import './tile.ts';
 import './matmul.ts';
 import './identity.ts';
+import './channel-ops.ts';
 export {};

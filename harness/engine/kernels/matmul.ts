@@ -9,6 +9,7 @@
 // XNNPACK packs its right operand ("weights") on every call with a fresh id; every call here uses fresh
 // ids, so a cached operator can never be reused for a different shape seen through the same tensor.
 import * as tf from '@tensorflow/tfjs';
+import { simdKernels } from '../wasm-simd/simd.ts';
 import { addWasmKernels } from './index.ts';
 import type { BackendWasm } from './wasm-heap.ts';
 
@@ -94,6 +95,16 @@ export function transpose2d(src: Float32Array, srcAt: number, rows: number, cols
   }
 }
 
+/** rows x cols at byte offset src -> cols x rows at dst, on the heap (SIMD 4x4 blocks when available). */
+function transposeAt(backend: BackendWasm, src: number, rows: number, cols: number, dst: number): void {
+  const simd = simdKernels(backend);
+  if (simd) simd.transpose2d(src, dst, rows, cols);
+  else {
+    const heap = heapF32(backend);
+    transpose2d(heap, src >> 2, rows, cols, heap, dst >> 2);
+  }
+}
+
 function heapF32(backend: BackendWasm): Float32Array {
   // Re-read after every allocation: growing the heap replaces the buffer.
   const heap = internals(backend).wasm.HEAPU8;
@@ -136,9 +147,8 @@ function product2d(backend: BackendWasm, aOff: number, bOff: number, outOff: num
       if (tA) temps.push(a2);
       const b2 = tB ? scratch(backend, K * N) : bOff;
       if (tB) temps.push(b2);
-      const heap = heapF32(backend);
-      if (tA) transpose2d(heap, aOff >> 2, K, M, heap, a2 >> 2);
-      if (tB) transpose2d(heap, bOff >> 2, N, K, heap, b2 >> 2);
+      if (tA) transposeAt(backend, aOff, K, M, a2);
+      if (tB) transposeAt(backend, bOff, N, K, b2);
       gemmAt(backend, a2, b2, outOff, M, K, N);
     } else {
       // C^T[N, M] = op(B)^T[N, K] @ op(A)^T[K, M]. op(B)^T is B as stored when tB; op(A)^T is A as stored when tA.
@@ -148,12 +158,10 @@ function product2d(backend: BackendWasm, aOff: number, bOff: number, outOff: num
       if (!tA) temps.push(right);
       const ct = scratch(backend, M * N);
       temps.push(ct);
-      const heap = heapF32(backend);
-      if (!tB) transpose2d(heap, bOff >> 2, K, N, heap, left >> 2);
-      if (!tA) transpose2d(heap, aOff >> 2, M, K, heap, right >> 2);
+      if (!tB) transposeAt(backend, bOff, K, N, left);
+      if (!tA) transposeAt(backend, aOff, M, K, right);
       gemmAt(backend, left, right, ct, N, K, M);
-      const heap2 = heapF32(backend);
-      transpose2d(heap2, ct >> 2, N, M, heap2, outOff >> 2);
+      transposeAt(backend, ct, N, M, outOff);
     }
   } finally {
     for (const p of temps) w._free(p);

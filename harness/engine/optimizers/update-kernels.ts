@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { simdKernels } from '../wasm-simd/simd.ts';
 
 // One-pass parameter updates, registered as kernels for wasm and cpu. tf.train.adam spends ~12 elementwise
 // kernels per parameter tensor per step (each a full pass over memory plus an allocation); this is one loop
@@ -90,6 +91,18 @@ function wasmArrays(backend: BackendWasm, ts: tf.TensorInfo[]): Float32Array[] {
 function adamWasm({ inputs, backend, attrs }: { inputs: Inputs; backend: BackendWasm; attrs: AdamUpdateAttrs }): tf.TensorInfo[] {
   checkShapes(ADAM_UPDATE, inputs);
   const outs = [0, 1, 2].map(() => backend.makeOutput(inputs.param.shape, 'float32'));
+  const simd = simdKernels(backend);
+  if (simd) {
+    // The same step in wasm SIMD, float32 throughout as in PyTorch (the JS loop below rounds once per element).
+    const at = (t: tf.TensorInfo) => (backend.dataIdMap.get(t.dataId) as { memoryOffset: number }).memoryOffset;
+    const { lr, beta1, beta2, eps, weightDecay: wd, decoupled, step } = attrs;
+    simd.adam_f32(
+      at(inputs.param), at(inputs.grad), at(inputs.m), at(inputs.v), at(outs[0]), at(outs[1]), at(outs[2]),
+      tf.util.sizeFromShape(inputs.param.shape),
+      beta1, beta2, lr / (1 - beta1 ** step), Math.sqrt(1 - beta2 ** step), eps, decoupled ? 1 - lr * wd : 1, decoupled ? 0 : wd,
+    );
+    return outs;
+  }
   const [p, g, m, v, p2, m2, v2] = wasmArrays(backend, [inputs.param, inputs.grad, inputs.m, inputs.v, ...outs]);
   adamLoop(p, g, m, v, p2, m2, v2, attrs);
   return outs;

@@ -1,0 +1,148 @@
+// dlgrade's own wasm SIMD kernels, run on the memory of tfjs's wasm backend (imported, never owned): the
+// elementwise and reduction work upstream does slowly (broadcasting binary ops walk a generic index per
+// element; Sum over leading axes transposes first) and the one-pass optimizer updates.
+// Rules that keep this safe inside someone else's memory: leaf functions only, no static data, no stack use
+// (build.sh checks the binary has no data segment and never touches __stack_pointer), all pointers are byte
+// offsets of tensors the caller allocated through the backend.
+#include <wasm_simd128.h>
+
+#define EXPORT __attribute__((visibility("default")))
+
+enum { OP_ADD = 0, OP_SUB = 1, OP_MUL = 2, OP_DIV = 3, OP_SQDIFF = 4 };
+
+static inline v128_t vop(int op, v128_t a, v128_t b) {
+  switch (op) {
+    case OP_ADD: return wasm_f32x4_add(a, b);
+    case OP_SUB: return wasm_f32x4_sub(a, b);
+    case OP_MUL: return wasm_f32x4_mul(a, b);
+    case OP_DIV: return wasm_f32x4_div(a, b);
+    default: {
+      v128_t d = wasm_f32x4_sub(a, b);
+      return wasm_f32x4_mul(d, d);
+    }
+  }
+}
+
+static inline float sop(int op, float a, float b) {
+  switch (op) {
+    case OP_ADD: return a + b;
+    case OP_SUB: return a - b;
+    case OP_MUL: return a * b;
+    case OP_DIV: return a / b;
+    default: return (a - b) * (a - b);
+  }
+}
+
+// out[r, c] = full[r, c] OP vec[c] (vec_first = 0) or vec[c] OP full[r, c] (vec_first = 1), rows x C.
+EXPORT void bcast_channel(int op, int vec_first, const float* full, const float* vec, float* out, int rows, int C) {
+  for (int r = 0; r < rows; r++) {
+    const float* f = full + (long)r * C;
+    float* o = out + (long)r * C;
+    int c = 0;
+    for (; c + 4 <= C; c += 4) {
+      v128_t x = wasm_v128_load(f + c);
+      v128_t y = wasm_v128_load(vec + c);
+      wasm_v128_store(o + c, vec_first ? vop(op, y, x) : vop(op, x, y));
+    }
+    for (; c < C; c++) o[c] = vec_first ? sop(op, vec[c], f[c]) : sop(op, f[c], vec[c]);
+  }
+}
+
+// out[r, c] = x[r, c] * a[c] + b[c] (batch-norm inference/forward once a and b are folded per channel).
+EXPORT void affine_channel(const float* x, const float* a, const float* b, float* out, int rows, int C) {
+  for (int r = 0; r < rows; r++) {
+    const float* f = x + (long)r * C;
+    float* o = out + (long)r * C;
+    int c = 0;
+    for (; c + 4 <= C; c += 4) {
+      v128_t v = wasm_f32x4_add(wasm_f32x4_mul(wasm_v128_load(f + c), wasm_v128_load(a + c)), wasm_v128_load(b + c));
+      wasm_v128_store(o + c, v);
+    }
+    for (; c < C; c++) o[c] = f[c] * a[c] + b[c];
+  }
+}
+
+// out[c] = sum_r x[r, c]. Blocks of 64 rows are summed into `block` (C floats of scratch) and blocks into out,
+// so a sum over ~10^6 rows rounds like ~10^4 additions, not 10^6.
+EXPORT void sum_rows(const float* x, float* out, float* block, int rows, int C) {
+  for (int c = 0; c < C; c++) out[c] = 0.0f;
+  for (int r0 = 0; r0 < rows; r0 += 64) {
+    int r1 = r0 + 64 < rows ? r0 + 64 : rows;
+    for (int c = 0; c < C; c++) block[c] = 0.0f;
+    for (int r = r0; r < r1; r++) {
+      const float* f = x + (long)r * C;
+      int c = 0;
+      for (; c + 4 <= C; c += 4) wasm_v128_store(block + c, wasm_f32x4_add(wasm_v128_load(block + c), wasm_v128_load(f + c)));
+      for (; c < C; c++) block[c] += f[c];
+    }
+    int c = 0;
+    for (; c + 4 <= C; c += 4) wasm_v128_store(out + c, wasm_f32x4_add(wasm_v128_load(out + c), wasm_v128_load(block + c)));
+    for (; c < C; c++) out[c] += block[c];
+  }
+}
+
+// PyTorch's Adam/AdamW step for one tensor (torch/optim/adam.py, single-tensor path), in float32 like PyTorch:
+//   g += grad_decay * p; p *= decay; m = b1 m + (1-b1) g; v = b2 v + (1-b2) g g;
+//   p -= step_size * m / (sqrt(v) / bc2_sqrt + eps)
+EXPORT void adam_f32(const float* p, const float* g, const float* m, const float* v, float* p2, float* m2, float* v2, int n,
+                     float beta1, float beta2, float step_size, float bc2_sqrt, float eps, float decay, float grad_decay) {
+  const float c1 = 1.0f - beta1, c2 = 1.0f - beta2;
+  const v128_t B1 = wasm_f32x4_splat(beta1), B2 = wasm_f32x4_splat(beta2), C1 = wasm_f32x4_splat(c1), C2 = wasm_f32x4_splat(c2);
+  const v128_t SS = wasm_f32x4_splat(step_size), BC = wasm_f32x4_splat(bc2_sqrt), EPS = wasm_f32x4_splat(eps);
+  const v128_t DEC = wasm_f32x4_splat(decay), GD = wasm_f32x4_splat(grad_decay);
+  int i = 0;
+  for (; i + 4 <= n; i += 4) {
+    v128_t pi = wasm_v128_load(p + i);
+    v128_t gi = wasm_v128_load(g + i);
+    gi = wasm_f32x4_add(gi, wasm_f32x4_mul(GD, pi));
+    pi = wasm_f32x4_mul(pi, DEC);
+    v128_t mi = wasm_f32x4_add(wasm_f32x4_mul(wasm_v128_load(m + i), B1), wasm_f32x4_mul(gi, C1));
+    v128_t vi = wasm_f32x4_add(wasm_f32x4_mul(wasm_v128_load(v + i), B2), wasm_f32x4_mul(wasm_f32x4_mul(gi, gi), C2));
+    v128_t denom = wasm_f32x4_add(wasm_f32x4_div(wasm_f32x4_sqrt(vi), BC), EPS);
+    wasm_v128_store(m2 + i, mi);
+    wasm_v128_store(v2 + i, vi);
+    wasm_v128_store(p2 + i, wasm_f32x4_sub(pi, wasm_f32x4_mul(SS, wasm_f32x4_div(mi, denom))));
+  }
+  for (; i < n; i++) {
+    float pi = p[i], gi = g[i] + grad_decay * p[i];
+    pi *= decay;
+    float mi = m[i] * beta1 + gi * c1;
+    float vi = v[i] * beta2 + gi * gi * c2;
+    m2[i] = mi;
+    v2[i] = vi;
+    p2[i] = pi - step_size * (mi / (__builtin_sqrtf(vi) / bc2_sqrt + eps));
+  }
+}
+
+// dst[c, r] = src[r, c] for a rows x cols matrix, 4x4 blocks through SIMD shuffles, edges scalar.
+EXPORT void transpose2d(const float* src, float* dst, int rows, int cols) {
+  const int T = 32;
+  for (int r0 = 0; r0 < rows; r0 += T) {
+    int r1 = r0 + T < rows ? r0 + T : rows;
+    for (int c0 = 0; c0 < cols; c0 += T) {
+      int c1 = c0 + T < cols ? c0 + T : cols;
+      int r = r0;
+      for (; r + 4 <= r1; r += 4) {
+        int c = c0;
+        for (; c + 4 <= c1; c += 4) {
+          v128_t a = wasm_v128_load(src + (long)r * cols + c);
+          v128_t b = wasm_v128_load(src + (long)(r + 1) * cols + c);
+          v128_t e = wasm_v128_load(src + (long)(r + 2) * cols + c);
+          v128_t d = wasm_v128_load(src + (long)(r + 3) * cols + c);
+          v128_t t0 = wasm_i32x4_shuffle(a, b, 0, 4, 1, 5);
+          v128_t t1 = wasm_i32x4_shuffle(e, d, 0, 4, 1, 5);
+          v128_t t2 = wasm_i32x4_shuffle(a, b, 2, 6, 3, 7);
+          v128_t t3 = wasm_i32x4_shuffle(e, d, 2, 6, 3, 7);
+          wasm_v128_store(dst + (long)c * rows + r, wasm_i32x4_shuffle(t0, t1, 0, 1, 4, 5));
+          wasm_v128_store(dst + (long)(c + 1) * rows + r, wasm_i32x4_shuffle(t0, t1, 2, 3, 6, 7));
+          wasm_v128_store(dst + (long)(c + 2) * rows + r, wasm_i32x4_shuffle(t2, t3, 0, 1, 4, 5));
+          wasm_v128_store(dst + (long)(c + 3) * rows + r, wasm_i32x4_shuffle(t2, t3, 2, 3, 6, 7));
+        }
+        for (; c < c1; c++)
+          for (int k = 0; k < 4; k++) dst[(long)c * rows + r + k] = src[(long)(r + k) * cols + c];
+      }
+      for (; r < r1; r++)
+        for (int c = c0; c < c1; c++) dst[(long)c * rows + r] = src[(long)r * cols + c];
+    }
+  }
+}

@@ -1,0 +1,62 @@
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+// Loads dlgrade's SIMD kernels (kernels.c, built by build.sh) into the memory of tfjs's wasm backend, so they
+// read and write tensors in place by their heap offsets. One instance per backend module. Unavailable (the
+// callers fall back to their JS or upstream paths) when the backend runs tfjs's non-SIMD build, when the
+// memory cannot be found, or with DLGRADE_WASM_SIMD=0.
+
+export const OP = { add: 0, sub: 1, mul: 2, div: 3, sqdiff: 4 } as const;
+
+export interface SimdKernels {
+  bcast_channel(op: number, vecFirst: number, full: number, vec: number, out: number, rows: number, C: number): void;
+  affine_channel(x: number, a: number, b: number, out: number, rows: number, C: number): void;
+  sum_rows(x: number, out: number, block: number, rows: number, C: number): void;
+  adam_f32(
+    p: number, g: number, m: number, v: number, p2: number, m2: number, v2: number, n: number,
+    beta1: number, beta2: number, stepSize: number, bc2Sqrt: number, eps: number, decay: number, gradDecay: number,
+  ): void;
+  transpose2d(src: number, dst: number, rows: number, cols: number): void;
+}
+
+interface ModuleMemory {
+  wasmMemory?: WebAssembly.Memory;
+  asm?: { memory?: WebAssembly.Memory };
+}
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const instances = new WeakMap<object, SimdKernels | null>();
+const compiled = new Map<string, WebAssembly.Module>();
+
+function compile(file: string): WebAssembly.Module {
+  let m = compiled.get(file);
+  if (!m) {
+    m = new WebAssembly.Module(fs.readFileSync(path.join(here, file)));
+    compiled.set(file, m);
+  }
+  return m;
+}
+
+/** The kernels bound to this backend's memory, or undefined where they cannot run. */
+export function simdKernels(backend: BackendWasm): SimdKernels | undefined {
+  if (process.env.DLGRADE_WASM_SIMD === '0') return undefined;
+  const mod = backend.wasm as unknown as ModuleMemory;
+  let k = instances.get(mod);
+  if (k === undefined) {
+    k = null;
+    const memory = mod.wasmMemory ?? mod.asm?.memory;
+    if (memory instanceof WebAssembly.Memory) {
+      const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
+      try {
+        const instance = new WebAssembly.Instance(compile(shared ? 'dlgrade-simd-shared.wasm' : 'dlgrade-simd.wasm'), { env: { memory } });
+        k = instance.exports as unknown as SimdKernels;
+      } catch {
+        k = null; // no SIMD in this engine, or a memory the module cannot import: callers fall back
+      }
+    }
+    instances.set(mod, k);
+  }
+  return k ?? undefined;
+}
