@@ -116,7 +116,7 @@ EXPORT void adam_f32(const float* p, const float* g, const float* m, const float
 
 // dst[c, r] = src[r, c] for a rows x cols matrix, 4x4 blocks through SIMD shuffles, edges scalar.
 EXPORT void transpose2d(const float* src, float* dst, int rows, int cols) {
-  const int T = 32;
+  const int T = 16;
   for (int r0 = 0; r0 < rows; r0 += T) {
     int r1 = r0 + T < rows ? r0 + T : rows;
     for (int c0 = 0; c0 < cols; c0 += T) {
