@@ -467,8 +467,14 @@ export const probes = {
   /** Trainable and total parameters of createResNet18 for each freeze option. */
   resnetParams: (exp: Exports, args: { options: (ResNetBlock[] | null)[]; inputSize: number }) =>
     args.options.map((freezeBlocks) => {
-      // One at a time: eleven million parameters each.
-      const model = asModel(get(exp, 'createResNet18')({ freezeBlocks, inputSize: args.inputSize }), 'createResNet18');
+      // One at a time (eleven million parameters each); an option that throws is reported, the others still run.
+      let model: tf.LayersModel;
+      try {
+        model = asModel(get(exp, 'createResNet18')({ freezeBlocks, inputSize: args.inputSize }), 'createResNet18');
+      } catch (e) {
+        if (e instanceof Error && e.name === 'MissingExportError') throw e;
+        return { freezeBlocks, error: describeError(e), total: 0, trainable: 0, layers: [] };
+      }
       try {
         const c = countParameters(model);
         return { freezeBlocks, total: c.total, trainable: c.trainable, layers: c.layers.filter((l) => l.params > 0).map((l) => ({ path: l.path, params: l.params, trainable: l.trainable })) };
@@ -579,6 +585,17 @@ function modelProbe(model: tf.LayersModel, inputs: number[][], withTable = true)
     }
   });
   return { layers: withTable ? layerTable(model) : [], params: withTable ? params(model) : { total: 0, trainable: 0, buffers: 0, layers: [] }, outputs };
+}
+
+/** "Error: message (at file.ts:12:5)": the message and the first frame outside node_modules and the harness. */
+function describeError(e: unknown): string {
+  if (!(e instanceof Error)) return String(e);
+  const frame = (e.stack ?? '')
+    .split('\n')
+    .slice(1)
+    .map((l) => /\(?([^\s()]+):(\d+):(\d+)\)?\s*$/.exec(l.trim()))
+    .find((m) => m && !m[1].includes('node_modules') && !m[1].includes('/harness/') && !m[1].includes('probes'));
+  return `${e.name}: ${e.message}${frame ? ` (at ${path.basename(frame[1])}:${frame[2]})` : ''}`;
 }
 
 function denseWeights(model: tf.LayersModel): DenseWeights[] {

@@ -17,7 +17,7 @@ export const FREEZE_OPTIONS: { blocks: ResNetBlock[] | null; key: keyof typeof g
   { blocks: ['layer1', 'layer2', 'layer3', 'layer4'], key: 'frozen_layer1_to_layer4' },
 ];
 
-type ParamsRow = { freezeBlocks: ResNetBlock[] | null; total: number; trainable: number; layers: { path: string; params: number; trainable: number }[] };
+type ParamsRow = { freezeBlocks: ResNetBlock[] | null; error?: string; total: number; trainable: number; layers: { path: string; params: number; trainable: number }[] };
 
 const show = (b: ResNetBlock[] | null) => (b ? `[${b.map((x) => `'${x}'`).join(', ')}]` : 'null');
 
@@ -28,6 +28,7 @@ export async function resnetParams(sub: SubmissionHandle, inputSize: number): Pr
 /** One freeze option's trainable count against the golden, naming the layers frozen wrongly. */
 export function checkTrainable(row: ParamsRow, expected: number): void {
   const where = `createResNet18({ freezeBlocks: ${show(row.freezeBlocks)} })`;
+  if (row.error) throw new GradingFailure(`${where}: expected a model with ${num(expected)} trainable parameters, but it threw ${row.error} (F: freezeBlocks)`);
   if (row.total !== golden.models.resnet18_10_classes_trainable.none_frozen) {
     throw new GradingFailure(`${where}: expected ${num(golden.models.resnet18_10_classes_trainable.none_frozen)} parameters in all (torchvision's resnet18 with a 10-class fc), got ${num(row.total)} (F: architecture)`);
   }

@@ -145,6 +145,11 @@ export async function checkStopWeights(sub: SubmissionHandle, script: number[], 
   const r = await run(sub, script, patience, seed);
   const where = `trainModel with earlyStoppingPatience ${patience} on validation losses ${seq(script)}`;
   if (r.snapshots.length === 0) throw new GradingFailure(`${where}: this.accuracy(val) was never called (C.3: call it once after every epoch)`);
+  if (r.snapshots.length !== want.epochsRun) {
+    throw new GradingFailure(
+      `${where}: expected ${want.stoppedEpoch === null ? `all ${want.epochsRun} epochs` : `training to stop after epoch ${want.stoppedEpoch}`} with \`best\` the weights after epoch ${want.bestEpoch}, but it ran ${r.snapshots.length} epochs, so best and final cannot be right (C.3: fix the stopping rule first)`,
+    );
+  }
   const bestAt = matchingSnapshot(r.snapshots, r.best);
   const finalAt = matchingSnapshot(r.snapshots, r.final);
   const lastRun = r.snapshots.length;

@@ -60,7 +60,8 @@ test('A.activation: the forward pass computes flatten -> (Dense -> activation)* 
         try {
           want = mlpForward(x, batch, r.dense, activation);
         } catch (e) {
-          throw new GradingFailure(`${where}: ${(e as Error).message} (A.1)`);
+          const flat = r.dense[0]?.kernelShape[0] === imageSize[2] ? ': the input was not flattened before the first Dense layer (A.2)' : ' (A.1)';
+          throw new GradingFailure(`${where}: ${(e as Error).message}${flat}`);
         }
         const close = (a: ArrayLike<number>, b: ArrayLike<number>) => a.length === b.length && Array.prototype.every.call(a, (v: number, i: number) => Math.abs(v - b[i]) <= 1e-4 + 1e-4 * Math.abs(b[i]));
         if (close(r.logits, want)) return;

@@ -62,10 +62,18 @@ test('A.params: parameter counts 535,818 / 3,805,450 / 402,250', async () => {
           expectedTotal: expected,
         });
         if (r.params.trainable === expected) return;
-        const dense = r.layers.filter((l) => l.className === 'Dense').map((l) => l.config.units);
+        const denseLayers = r.layers.filter((l) => l.className === 'Dense');
+        const dense = denseLayers.map((l) => l.config.units);
         const hidden = opts.hiddenUnits ?? [128, 64];
+        const where = `createFullyConnectedClassifier(${JSON.stringify(opts)}) (${name})`;
+        const unflattened = denseLayers.find((l) => l.outputShape.length > 2);
+        if (unflattened) {
+          throw new GradingFailure(
+            `${where}: expected ${num(expected)} trainable parameters (PyTorch's figure), got ${num(r.params.trainable)}: the first Dense layer sees only the image's last axis (its output is ${fmt(unflattened.outputShape)}), because the input was not flattened (A.2: flatten each ${opts.imageSize.join('x')} image to ${opts.imageSize.reduce((a, b) => a * b, 1)} values first)`,
+          );
+        }
         throw new GradingFailure(
-          `${name}: expected ${num(expected)} trainable parameters (PyTorch's figure), got ${num(r.params.trainable)}; Dense layers have units [${dense.join(', ')}], expected [${[...hidden, 10].join(', ')}] after a flatten of ${opts.imageSize.join('x')} (A.1: one Dense per hidden width, then Dense(numClasses))`,
+          `${where}: expected ${num(expected)} trainable parameters (PyTorch's figure), got ${num(r.params.trainable)}; the Dense layers have units [${dense.join(', ')}], expected [${[...hidden, 10].join(', ')}] after a flatten of ${opts.imageSize.join('x')} (A.1: one Dense per hidden width, then Dense(numClasses))`,
         );
       },
     })),

@@ -78,6 +78,6 @@ test('B.params: 63,402 trainable parameters, layer by layer', async () => {
   });
   if (got.length > want.layerParams.length) rows.push(`extra: ${got.slice(want.layerParams.length).map((g) => `${g.kind} ${num(g.params)}`).join(', ')}`);
   throw new GradingFailure(
-    `createConvNet(): expected ${num(golden.models.convnet)} trainable parameters (PyTorch's figure; BatchNorm moving statistics are not parameters), got ${num(r.params.trainable)}. Layers with parameters, expected vs got:\n  ${rows.join('\n  ')}\n(B.2: check filters 12/24/48, 3x3 kernels, Dense(64) after a 768-wide Flatten; output shapes ${fmt(r.layers.at(-1)?.outputShape)})`,
+    `createConvNet(): expected ${num(golden.models.convnet)} trainable parameters (PyTorch's figure; BatchNorm moving statistics are not parameters), got ${num(r.params.trainable)}. Layers with parameters, expected vs got:\n  ${rows.join('\n  ')}\n(B.2: filters 12/24/48 with 3x3 kernels, BatchNorm after each convolution, Dense(64) after the 768-wide Flatten; the last layer's output is ${fmt(r.layers.at(-1)?.outputShape)})`,
   );
 });

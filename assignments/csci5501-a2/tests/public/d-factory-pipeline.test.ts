@@ -20,7 +20,10 @@ test("D.factory: createModel builds 'ConvNet' and 'fully_connected' models and t
   const built = (type: string, opts: unknown, expected: number, what: string) => async () => {
     const r = await sub.call<FactoryResult>('factory', { type, opts });
     const where = `createModel(${JSON.stringify(type)}${opts ? `, ${JSON.stringify(opts)}` : ''})`;
-    if (r.threw) throw new GradingFailure(`${where}: expected ${what}, but it threw ${r.threw} (D: the type is case-insensitive: 'convnet' and 'fully_connected')`);
+    if (r.threw) {
+      const hint = /unknown model/i.test(r.threw) ? "D: the type is case-insensitive: 'convnet' and 'fully_connected'" : `D: createModel calls the builder of ${what}; the error comes from there`;
+      throw new GradingFailure(`${where}: expected ${what}, but it threw ${r.threw} (${hint})`);
+    }
     if (r.params!.trainable !== expected) {
       throw new GradingFailure(`${where}: expected ${what} with ${num(expected)} trainable parameters, got a model with ${num(r.params!.trainable)} (layers ${r.kinds!.join(', ')}) (D: createModel passes its options to the builder)`);
     }
