@@ -1,9 +1,11 @@
 // Smoke test of `dlgrade bench` (tiny data, wasm only, seconds): every workload trains to a finite loss and
 // is timed; the table and the JSON carry the peer's figures; the peer runner parses torch_peer.py's output and
 // fails clearly. The full bench is `npm run bench`, not part of npm test.
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parsePeerOutput, runPeer } from './peer.ts';
 import { benchJson, formatBenchTable, parseBackends, parseWorkloads, runBench, type BenchReport } from './run-bench.ts';
@@ -22,6 +24,26 @@ describe('dlgrade bench (tiny)', () => {
     const table = formatBenchTable(report);
     expect(table).toMatch(/^workload\s+backend\s+ms\s+PyTorch ms\s+ratio/);
     expect(table).toMatch(/resnet18\s+wasm\s+\d+\s+-\s+-/);
+  }, 60_000);
+});
+
+describe('dlgrade bench (CLI)', () => {
+  it('--tiny --no-peer --json writes results and prints the table', () => {
+    const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+    const json = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'dlgrade-bench-')), 'bench.json');
+    const r = spawnSync(process.execPath, ['bin/dlgrade.js', 'bench', '--tiny', '--no-peer', '--workloads', 'fc', '--backend', 'wasm', '--json', json], {
+      cwd: root,
+      encoding: 'utf8',
+      timeout: 60_000,
+      env: { ...process.env, DLGRADE_WASM_THREADS: '1' },
+    });
+    expect(r.status, r.stderr.slice(-2000)).toBe(0);
+    expect(r.stdout).toMatch(/fc\s+wasm\s+\d+\s+-\s+-/);
+    const doc = JSON.parse(fs.readFileSync(json, 'utf8')) as { results: { workload: string; backend: string; ms: number }[]; peer: unknown };
+    expect(doc.results).toHaveLength(1);
+    expect(doc.results[0]).toMatchObject({ workload: 'fc', backend: 'wasm' });
+    expect(doc.results[0].ms).toBeGreaterThan(0);
+    expect(doc.peer).toBeNull();
   }, 60_000);
 });
 
@@ -64,10 +86,11 @@ describe('PyTorch peer runner', () => {
     const script = path.join(dir, 'fake_peer.py');
     fs.writeFileSync(
       script,
-      'import json, sys\nw = sys.argv[sys.argv.index("--workloads") + 1].split(",")\nprint("noise")\nprint(json.dumps({"engine": "pytorch fake", "threads": 2, "ms": {k: 10.0 * (i + 1) for i, k in enumerate(w)}}))\n',
+      'import json, sys\nw = sys.argv[sys.argv.index("--workloads") + 1].split(",")\nt = int(sys.argv[sys.argv.index("--threads") + 1]) if "--threads" in sys.argv else 2\nprint("noise")\nprint(json.dumps({"engine": "pytorch fake", "threads": t, "ms": {k: 10.0 * (i + 1) for i, k in enumerate(w)}}))\n',
     );
-    const r = await runPeer(script, { python: 'python3', torchvision: false }, ['fc', 'convnet', 'resnet18']);
+    const r = await runPeer(script, { python: 'python3', torchvision: false }, ['fc', 'convnet', 'resnet18'], undefined, 1);
     expect(r.engine).toBe('pytorch fake');
+    expect(r.threads).toBe(1);
     expect(r.ms).toEqual({ fc: 10, convnet: 20 });
     expect(r.skipped?.resnet18).toMatch(/torchvision is not importable/);
   });

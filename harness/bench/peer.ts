@@ -53,6 +53,7 @@ export async function runPeer(
   py: PythonWithTorch,
   workloads: string[],
   onTick?: (seconds: number) => void,
+  threads?: number,
 ): Promise<PeerResult> {
   if (!fs.existsSync(script)) {
     throw new Error(`PyTorch peer script not found: ${script} (expected ../shared/bench/torch_peer.py beside the repository; pass --no-peer to skip it)`);
@@ -70,7 +71,8 @@ export async function runPeer(
   const timer = onTick ? setInterval(() => onTick(Math.round((Date.now() - t0) / 1000)), 1000) : undefined;
   try {
     const { code, stdout, stderr } = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-      const child = spawn(py.python, [script, '--workloads', run.join(',')], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const args = [script, '--workloads', run.join(','), ...(threads ? ['--threads', String(threads)] : [])];
+      const child = spawn(py.python, args, { stdio: ['ignore', 'pipe', 'pipe'] });
       let out = '';
       let err = '';
       child.stdout.on('data', (d: Buffer) => (out += d.toString()));

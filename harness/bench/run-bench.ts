@@ -17,6 +17,8 @@ export interface BenchOptions {
   tiny?: boolean;
   profile?: boolean;
   optimizer?: 'fused' | 'tfjs';
+  /** Threads for wasm (DLGRADE_WASM_THREADS, before the backend starts) and for the peer (torch threads). */
+  threads?: number;
   /** Progress and notes (stderr in the CLI). */
   log?: (line: string) => void;
   /** In-place progress of the current item. */
@@ -56,6 +58,10 @@ export async function runBench(opts: BenchOptions = {}): Promise<BenchReport> {
   const workloads = opts.workloads ?? [...WORKLOAD_NAMES];
   const notes: string[] = [];
   const loadAvgStart = os.loadavg();
+  if (opts.threads !== undefined) {
+    if (!Number.isInteger(opts.threads) || opts.threads < 1) throw new Error(`--threads must be a positive integer, got ${opts.threads}`);
+    process.env.DLGRADE_WASM_THREADS = String(opts.threads);
+  }
   let backends = opts.backends;
   if (!backends) {
     backends = ['tensorflow', 'wasm'];
@@ -94,7 +100,7 @@ export async function runBench(opts: BenchOptions = {}): Promise<BenchReport> {
       notes.push(`PyTorch peer skipped: no Python with torch (tried ${py.tried.join(', ')}; apt-get install python3-torch python3-torchvision, or --python)`);
     } else {
       log(`PyTorch peer: ${py.python} ${opts.peerScript ?? defaultPeerScript()}`);
-      peer = await runPeer(opts.peerScript ?? defaultPeerScript(), py, workloads, (s) => opts.progress?.(`pytorch peer (${s} s)`, 0, 1));
+      peer = await runPeer(opts.peerScript ?? defaultPeerScript(), py, workloads, (s) => opts.progress?.(`pytorch peer (${s} s)`, 0, 1), opts.threads);
       for (const [w, why] of Object.entries(peer.skipped ?? {})) notes.push(`PyTorch peer skipped ${w}: ${why}`);
     }
   }
