@@ -41,7 +41,7 @@ async function tryTensorflow(): Promise<EngineInfo | undefined> {
 
 async function tryWasm(): Promise<EngineInfo> {
   const wasm = await import('@tensorflow/tfjs-backend-wasm');
-  // The threaded SIMD build (XNNPACK on all cores; DLGRADE_WASM_THREADS=1 for one): see wasm-threads.ts.
+  // The threaded SIMD build when DLGRADE_WASM_THREADS > 1 (XNNPACK on several cores): see wasm-threads.ts.
   const threading = useThreadedWasm();
   const kernels = await installWasmKernels();
   if (!(await tf.setBackend('wasm'))) throw new Error('the wasm backend failed to initialise');
