@@ -111,6 +111,16 @@ function adamWasm({ inputs, backend, attrs }: { inputs: Inputs; backend: Backend
 function sgdWasm({ inputs, backend, attrs }: { inputs: Inputs; backend: BackendWasm; attrs: SgdUpdateAttrs }): tf.TensorInfo[] {
   checkShapes(SGD_UPDATE, inputs);
   const outs = [0, 1].map(() => backend.makeOutput(inputs.param.shape, 'float32'));
+  const simd = simdKernels(backend);
+  if (simd) {
+    const at = (t: tf.TensorInfo) => (backend.dataIdMap.get(t.dataId) as { memoryOffset: number }).memoryOffset;
+    const { lr, momentum, dampening, weightDecay, nesterov, firstStep } = attrs;
+    simd.sgd_f32(
+      at(inputs.param), at(inputs.grad), at(inputs.buf), at(outs[0]), at(outs[1]), tf.util.sizeFromShape(inputs.param.shape),
+      lr, momentum, dampening, weightDecay, nesterov ? 1 : 0, firstStep ? 1 : 0,
+    );
+    return outs;
+  }
   const [p, g, buf, p2, buf2] = wasmArrays(backend, [inputs.param, inputs.grad, inputs.buf, ...outs]);
   sgdLoop(p, g, buf, p2, buf2, attrs);
   return outs;

@@ -146,3 +146,31 @@ EXPORT void transpose2d(const float* src, float* dst, int rows, int cols) {
     }
   }
 }
+
+// PyTorch's SGD step (torch/optim/sgd.py): d = g + wd p; with momentum, buf = first ? d : momentum buf +
+// (1 - dampening) d, and d = nesterov ? d + momentum buf : buf; then p -= lr d. buf/buf2 unused without momentum.
+EXPORT void sgd_f32(const float* p, const float* g, const float* buf, float* p2, float* buf2, int n,
+                    float lr, float momentum, float dampening, float wd, int nesterov, int first) {
+  const v128_t LR = wasm_f32x4_splat(lr), MO = wasm_f32x4_splat(momentum), DA = wasm_f32x4_splat(1.0f - dampening);
+  const v128_t WD = wasm_f32x4_splat(wd);
+  int i = 0;
+  for (; i + 4 <= n; i += 4) {
+    v128_t pi = wasm_v128_load(p + i);
+    v128_t d = wasm_f32x4_add(wasm_v128_load(g + i), wasm_f32x4_mul(WD, pi));
+    if (momentum != 0.0f) {
+      v128_t b = first ? d : wasm_f32x4_add(wasm_f32x4_mul(wasm_v128_load(buf + i), MO), wasm_f32x4_mul(DA, d));
+      wasm_v128_store(buf2 + i, b);
+      d = nesterov ? wasm_f32x4_add(d, wasm_f32x4_mul(MO, b)) : b;
+    }
+    wasm_v128_store(p2 + i, wasm_f32x4_sub(pi, wasm_f32x4_mul(LR, d)));
+  }
+  for (; i < n; i++) {
+    float d = g[i] + wd * p[i];
+    if (momentum != 0.0f) {
+      float b = first ? d : buf[i] * momentum + (1.0f - dampening) * d;
+      buf2[i] = b;
+      d = nesterov ? d + momentum * b : b;
+    }
+    p2[i] = p[i] - lr * d;
+  }
+}
