@@ -49,19 +49,25 @@ export function convNetExpectation(): ConvNetExpectation {
 }
 
 /**
- * convnetModel through the handle; when createConvNet throws the way a non-layer in the layer list makes tfjs
- * throw, the feedback names the likely cause (the seed's placeholder strings left in nn.Sequential).
+ * A probe failure that came from createConvNet throwing the way tfjs throws on a non-layer in the layer list
+ * becomes feedback naming the likely cause (the seed's placeholder strings left in nn.Sequential); anything
+ * else is rethrown as it is.
  */
+export function explainConvNetError(e: unknown, opts: ConvNetOptions | undefined): never {
+  const kind = (e as { kind?: ProbeFailureKind }).kind;
+  if (kind === 'threw' && e instanceof Error && /layer\.apply is not a function|reading 'length'|inboundNodes|is not a Layer|Write code here/i.test(e.message)) {
+    throw new GradingFailure(
+      `createConvNet(${JSON.stringify(opts ?? {})}) failed: ${e.message}. Expected a model built from layers only: something in the layer list is not a tf.layers.Layer — most likely a placeholder string ("Write code here.") left in the list (B.2: remove the placeholders and add the missing layers)`,
+    );
+  }
+  throw e;
+}
+
+/** convnetModel through the handle, with explainConvNetError's feedback. */
 export async function convnetModel(sub: SubmissionHandle, opts: ConvNetOptions | undefined, inputs: number[][]): Promise<ModelProbe> {
   try {
     return await sub.call<ModelProbe>('convnetModel', { opts, inputs });
   } catch (e) {
-    const kind = (e as { kind?: ProbeFailureKind }).kind;
-    if (kind === 'threw' && e instanceof Error && /layer\.apply is not a function|reading 'length'|inboundNodes|is not a Layer|Write code here/i.test(e.message)) {
-      throw new GradingFailure(
-        `createConvNet(${JSON.stringify(opts ?? {})}) failed: ${e.message}. Expected a model built from layers only: something in the layer list is not a tf.layers.Layer — most likely a placeholder string ("Write code here.") left in the list (B.2: remove the placeholders and add the missing layers)`,
-      );
-    }
-    throw e;
+    explainConvNetError(e, opts);
   }
 }

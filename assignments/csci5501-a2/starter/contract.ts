@@ -113,7 +113,9 @@ export interface Evaluation {
 }
 
 /**
- * C.1–C.3: the Trainer. The grader relies on these rules, so follow them exactly:
+ * C.1–C.3: the Trainer. The grader relies on these rules, so follow them exactly. It subclasses your Trainer
+ * (to feed trainModel a scripted validation loss through accuracy, and to watch createOptimizer), so write
+ * trainModel, accuracy and createOptimizer as methods, not as arrow-function properties.
  *
  * trainModel(train, val, opts)
  * 1. Calls `this.createOptimizer({ lr, weightDecay })` once, before the first epoch, and uses that optimizer

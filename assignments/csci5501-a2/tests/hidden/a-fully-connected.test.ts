@@ -86,12 +86,20 @@ test('A.train.mnist: [512, 256] SiLU on 2,000 MNIST digits, 2 epochs: held-out a
   const mnist = loadMnist();
   const train = subset(mnist, Int32Array.from({ length: 2000 }, (_, i) => i), 'mnist train 2000');
   const test = subset(mnist, Int32Array.from({ length: 1000 }, (_, i) => mnist.n - 1000 + i), 'mnist held-out 1000');
-  const r = await sub.call<FitResult>('fcTrain', {
+  const r = await sub
+    .call<FitResult>('fcTrain', {
     opts: { imageSize: [28, 28, 1], hiddenUnits: [512, 256], activation: 'silu' },
     train: { n: train.n, height: 28, width: 28, channels: 1, images: train.images, labels: train.labels },
     test: { n: test.n, height: 28, width: 28, channels: 1, images: test.images, labels: new Int32Array(test.n) },
     budget: { epochs: 2, batchSize: 64, lr: 1e-3, seed: seed() },
-  });
+  })
+    .catch((e: unknown) => {
+      // A model whose output is not [batch, 10] fails inside the loss: say so.
+      if ((e as { kind?: string }).kind === 'threw' && e instanceof Error && /softmaxCrossEntropy|Shapes? .* must match/i.test(e.message)) {
+        throw new GradingFailure(`training the [512, 256] classifier on MNIST failed: ${e.message}. The loss needs logits [batch, 10]: see A.shape (A.2: flatten the input)`);
+      }
+      throw e;
+    });
   attachArtifact('curves', { title: 'A: FC [512, 256] SiLU on 2,000 MNIST digits (harness loop)', trainLoss: r.epochLoss });
   const correct = r.predictions.reduce((s, p, i) => s + (p === test.labels[i] ? 1 : 0), 0);
   const accuracy = Math.round((1000 * correct) / test.n) / 10;

@@ -6,7 +6,7 @@ import { openSubmission, seed, testSpec, thresholdOf } from '../../../../harness
 import type { SubmissionHandle } from '../../../../harness/runner/submission.ts';
 import { architectureTokens, convNetTokens, firstDifference } from '../../checks.ts';
 import type { ActivationName } from '../../contract.ts';
-import { convnetModel } from '../../convnet-expected.ts';
+import { convnetModel, explainConvNetError } from '../../convnet-expected.ts';
 import type { FitResult } from '../../probes.ts';
 
 let sub: SubmissionHandle;
@@ -53,7 +53,9 @@ test('B.train.synthetic: accuracy on synthetic CIFAR-like images, and beats the 
   const trainImages = 1000;
   const testImages = 500;
   const dataSeed = seed('data');
-  const r = await sub.call<{ convnet: FitResult; fc: FitResult }>('convnetTrain', { trainImages, testImages, dataSeed, budget: { epochs: 6, batchSize: 32, lr: 3e-3, seed: seed() } }, { timeoutMs: testSpec('B.train.synthetic').timeoutMs });
+  const r = await sub
+    .call<{ convnet: FitResult; fc: FitResult }>('convnetTrain', { trainImages, testImages, dataSeed, budget: { epochs: 6, batchSize: 32, lr: 3e-3, seed: seed() } }, { timeoutMs: testSpec('B.train.synthetic').timeoutMs })
+    .catch((e: unknown) => explainConvNetError(e, {}));
   const labels = syntheticImages({ n: testImages, seed: dataSeed + 1000 }).labels;
   const acc = (p: Int32Array) => Math.round((1000 * p.reduce((s, v, i) => s + (v === labels[i] ? 1 : 0), 0)) / testImages) / 10;
   const [convnet, fc] = [acc(r.convnet.predictions), acc(r.fc.predictions)];
