@@ -136,6 +136,26 @@ describe('_FusedMatMul on wasm', () => {
   });
 });
 
+describe('_FusedMatMul with new, large weights (transposed instead of packed)', () => {
+  it('matches cpu on first use (our plan) and on reuse (upstream, cached)', async () => {
+    const [M, K, N] = [3, 200, 300];
+    expect(planProduct(M, K, N, false, false)).toBe('flipped');
+    const av = normals(rng, M * K);
+    const bv = normals(rng, K * N);
+    const bias = normals(rng, N);
+    const f = () => {
+      const b = tf.tensor2d(bv, [K, N]);
+      const call = () => tf.fused.matMul({ a: tf.tensor2d(av, [M, K]), b, bias: tf.tensor1d(bias), activation: 'relu' });
+      const first = call();
+      const again = call();
+      return tf.concat([first, again]);
+    };
+    const r = await onBoth(f);
+    expect(r.wasmShape).toEqual([2 * M, N]);
+    expect(relErr(r.wasm, r.cpu)).toBeLessThan(TOL);
+  });
+});
+
 describe('layout helpers', () => {
   it('transpose2d transposes blocks and ragged edges', () => {
     for (const [R, C] of [
@@ -154,6 +174,8 @@ describe('layout helpers', () => {
   it('planProduct transposes the small operands of dy W^T rather than the weights', () => {
     expect(planProduct(64, 1024, 3072, false, true)).toBe('flipped'); // dx = dy[64,1024] W^T, W [3072,1024]
     expect(planProduct(3072, 64, 1024, true, false)).toBe('direct'); // dW = x^T dy
-    expect(planProduct(64, 3072, 1024, false, false)).toBe('direct');
+    // x W with fresh 3072x1024 weights: transposing W is cheaper than XNNPACK packing it.
+    expect(planProduct(64, 3072, 1024, false, false)).toBe('flipped');
+    expect(planProduct(64, 768, 64, false, false)).toBe('direct'); // small weights: packing is cheap
   });
 });

@@ -2,12 +2,14 @@
 // products and a naive triple loop otherwise (measured ~0.7 GFLOP/s for transposeA, ~3 for transposeB,
 // against ~25 for the plain case) — and backprop is made of exactly those: dW = x^T dy, dx = dy W^T.
 // Here every product becomes untransposed XNNPACK GEMMs on 2-D slices:
-//  - a transposed operand is laid out again by a blocked JS transpose into scratch memory, or
+//  - a transposed operand is laid out again by a blocked transpose into scratch memory (SIMD, ../wasm-simd;
+//    JS where that module cannot load), or
 //  - the product is computed transposed, C^T = op(B)^T op(A)^T, when that moves fewer floats (dy W^T becomes
 //    W dy^T: transpose the small dy and the small result instead of the large weight matrix);
 //  - batches are sliced without copying: each slice gets its own tensor id registered on the same memory.
-// XNNPACK packs its right operand ("weights") on every call with a fresh id; every call here uses fresh
-// ids, so a cached operator can never be reused for a different shape seen through the same tensor.
+// XNNPACK packs its right operand ("weights") on every call with a fresh id (~3.5 ns per float here, about
+// as much as the GEMM itself for a 64-row batch): the plan counts it. Every call here uses fresh ids, so a
+// cached operator can never be reused for a different shape seen through the same tensor.
 import * as tf from '@tensorflow/tfjs';
 import { simdKernels } from '../wasm-simd/simd.ts';
 import { addWasmKernels } from './index.ts';
@@ -120,15 +122,34 @@ function scratch(backend: BackendWasm, floats: number): number {
 
 export type Plan = 'direct' | 'flipped';
 
+/** XNNPACK's packing of its right operand costs about twice our SIMD transpose per float (measured). */
+const PACK_COST = 2;
+
 /**
  * Which layout moves fewer floats. direct: transpose whichever operand is transposed, GEMM packs b (K*N).
  * flipped: C^T = op(B)^T op(A)^T: transpose the operands that are NOT transposed, pack op(A)^T (M*K), then
- * transpose the M*N result.
+ * transpose the M*N result. With fresh weights (training) even x W is cheaper flipped when W is much larger
+ * than x: transposing W costs less than XNNPACK packing it.
  */
 export function planProduct(M: number, K: number, N: number, tA: boolean, tB: boolean): Plan {
-  const direct = (tA ? M * K : 0) + (tB ? K * N : 0) + K * N;
-  const flipped = (tA ? 0 : M * K) + (tB ? 0 : K * N) + M * N + M * K;
+  const direct = (tA ? M * K : 0) + (tB ? K * N : 0) + PACK_COST * K * N;
+  const flipped = (tA ? 0 : M * K) + (tB ? 0 : K * N) + M * N + PACK_COST * M * K;
   return flipped < direct ? 'flipped' : 'direct';
+}
+
+/**
+ * Weights XNNPACK has already packed (by tensor id): a second product with the same right operand should
+ * go to upstream's kernel, whose cached operator skips packing (inference, repeated predict calls). A
+ * training step always brings new weight tensors, so they take our plans.
+ */
+const seenWeights = new Set<number>();
+export function firstUseOfWeights(backend: BackendWasm, t: tf.TensorInfo): boolean {
+  const d = internals(backend).dataIdMap.get(t.dataId);
+  if (!d) return false;
+  if (seenWeights.has(d.id)) return false;
+  if (seenWeights.size > 100_000) seenWeights.clear();
+  seenWeights.add(d.id);
+  return true;
 }
 
 /** op(A)[M, K] @ op(B)[K, N] into outOff, operands at byte offsets aOff, bOff (one 2-D slice each). */
@@ -256,8 +277,13 @@ function fusedMatMul(args: MatMulArgs): tf.TensorInfo {
   const { a, b, bias, preluActivationWeights } = inputs;
   const unbatched = a.shape.slice(0, -2).every((d) => d === 1) && b.shape.slice(0, -2).every((d) => d === 1);
   if (!attrs.transposeA && !attrs.transposeB && unbatched && upstreamFused) {
-    // Upstream's own fast path (XNNPACK with bias and activation fused).
-    return upstreamFused.kernelFunc(args as unknown as Parameters<tf.KernelFunc>[0]) as tf.TensorInfo;
+    const [M, K] = a.shape.slice(-2);
+    const N = b.shape[b.shape.length - 1];
+    // Upstream's own fast path (XNNPACK with bias and activation fused), unless these weights are new and
+    // large enough that transposing them beats XNNPACK packing them.
+    if (planProduct(M, K, N, false, false) === 'direct' || !firstUseOfWeights(backend, b)) {
+      return upstreamFused.kernelFunc(args as unknown as Parameters<tf.KernelFunc>[0]) as tf.TensorInfo;
+    }
   }
   let out = batchMatMulImpl(backend, a, b, attrs.transposeA, attrs.transposeB);
   const step = (next: tf.TensorInfo) => {
