@@ -285,21 +285,33 @@ function fusedMatMul(args: MatMulArgs): tf.TensorInfo {
       return upstreamFused.kernelFunc(args as unknown as Parameters<tf.KernelFunc>[0]) as tf.TensorInfo;
     }
   }
-  let out = batchMatMulImpl(backend, a, b, attrs.transposeA, attrs.transposeB);
+  const out = batchMatMulImpl(backend, a, b, attrs.transposeA, attrs.transposeB);
+  return applyBiasActivation(backend, out, bias, attrs.activation, preluActivationWeights, attrs.leakyreluAlpha);
+}
+
+/** out + bias, then the fused activation, through the registered wasm kernels; consumes `out`. */
+export function applyBiasActivation(
+  backend: BackendWasm,
+  out: tf.TensorInfo,
+  bias: tf.TensorInfo | undefined,
+  activation = 'linear',
+  preluActivationWeights?: tf.TensorInfo,
+  leakyreluAlpha?: number,
+): tf.TensorInfo {
   const step = (next: tf.TensorInfo) => {
     backend.disposeData(out.dataId);
     out = next;
   };
   if (bias) step(callKernel('Add', { a: out, b: bias }, backend));
-  const act = attrs.activation ?? 'linear';
+  const act = activation;
   if (act !== 'linear') {
     const kernel = ACTIVATION_KERNELS[act];
-    if (!kernel) throw new Error(`_FusedMatMul (dlgrade wasm kernel): activation "${act}" is not supported`);
+    if (!kernel) throw new Error(`fused op (dlgrade wasm kernel): activation "${act}" is not supported`);
     if (act === 'prelu') {
-      if (!preluActivationWeights) throw new Error('_FusedMatMul (dlgrade wasm kernel): prelu activation without preluActivationWeights');
+      if (!preluActivationWeights) throw new Error('fused op (dlgrade wasm kernel): prelu activation without preluActivationWeights');
       step(callKernel(kernel, { x: out, alpha: preluActivationWeights }, backend));
     } else {
-      step(callKernel(kernel, { x: out }, backend, act === 'leakyrelu' ? { alpha: attrs.leakyreluAlpha ?? 0.2 } : {}));
+      step(callKernel(kernel, { x: out }, backend, act === 'leakyrelu' ? { alpha: leakyreluAlpha ?? 0.2 } : {}));
     }
   }
   return out;
