@@ -69,6 +69,9 @@ async function useCpu(): Promise<EngineInfo> {
  */
 export async function initEngine(requested?: string): Promise<EngineInfo> {
   const want = requested ?? process.env.DLGRADE_BACKEND ?? '';
+  // PROD silences tfjs's "install tfjs-node" banner on the cpu backend (we choose backends ourselves and
+  // name the engine in every result) and skips its debug-only checks.
+  tf.env().set('PROD', true);
   if (current && (!want || want === current.backend)) return current;
   if (want && !isBackendName(want)) {
     throw new Error(`unknown backend "${want}" (from ${requested ? '--backend' : 'DLGRADE_BACKEND'}); choose one of ${BACKENDS.join(', ')}`);
