@@ -72,6 +72,17 @@ describe('BatchMatMul on wasm', () => {
     await compareMatMul([2, 1], [1, 3], 3, 4, 2, tA, tB); // both sides broadcast
   });
 
+  it('small results over a long inner dimension (convolution filter gradients) match cpu', async () => {
+    for (const [M, K, N] of [
+      [27, 5000, 12],
+      [5, 3001, 7], // N not a multiple of 4, K not a multiple of the block
+      [64, 1100, 48],
+      [3, 700, 1],
+    ]) {
+      await compareMatMul([], [], M, K, N, false, false);
+    }
+  });
+
   it('empty inner dimension gives zeros, empty outer dimension gives an empty result', async () => {
     const r = await onBoth(() => tf.matMul(tf.zeros([3, 0]), tf.zeros([0, 4])));
     expect(r.wasmShape).toEqual([3, 4]);

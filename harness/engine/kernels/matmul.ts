@@ -122,6 +122,9 @@ function scratch(backend: BackendWasm, floats: number): number {
 
 export type Plan = 'direct' | 'flipped';
 
+/** Results up to this many floats with a long inner dimension go to gemm_small_out (../wasm-simd). */
+const SMALL_OUT = 64 * 64;
+
 /** XNNPACK's packing of its right operand costs about twice our SIMD transpose per float (measured). */
 const PACK_COST = 2;
 
@@ -161,6 +164,12 @@ function product2d(backend: BackendWasm, aOff: number, bOff: number, outOff: num
     return;
   }
   const temps: number[] = [];
+  const simd = simdKernels(backend);
+  if (simd && !tA && !tB && M * N <= SMALL_OUT && K >= 16 * Math.max(M, N)) {
+    // A small result summed over a long K (convolution filter gradients): one pass over A and B.
+    simd.gemm_small_out(aOff, bOff, outOff, M, K, N);
+    return;
+  }
   try {
     if (planProduct(M, K, N, tA, tB) === 'direct') {
       // A is stored [K, M] when tA, B is stored [N, K] when tB.

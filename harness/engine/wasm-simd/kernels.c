@@ -174,3 +174,51 @@ EXPORT void sgd_f32(const float* p, const float* g, const float* buf, float* p2,
     p2[i] = p[i] - lr * d;
   }
 }
+
+// C[M, N] = A[M, K] B[K, N] for a small output and a long K (convolution filter gradients: 27x12 results
+// summed over 70,000 positions). XNNPACK packs B and reads A once per 8 columns; here A and B are each read
+// once: K is cut into blocks whose slice of B stays in cache while every row of A passes over it, and the
+// partial sums live in C between blocks (C is zeroed here).
+#define KB 256
+static inline void rows_block(const float* A, const float* B, float* C, int M, int K, int N, int k0, int k1, int j0, int nv) {
+  for (int i = 0; i < M; i++) {
+    const float* a = A + (long)i * K;
+    float* c = C + (long)i * N + j0;
+    v128_t s0 = wasm_v128_load(c);
+    v128_t s1 = nv > 1 ? wasm_v128_load(c + 4) : wasm_f32x4_splat(0.0f);
+    v128_t s2 = nv > 2 ? wasm_v128_load(c + 8) : wasm_f32x4_splat(0.0f);
+    v128_t s3 = nv > 3 ? wasm_v128_load(c + 12) : wasm_f32x4_splat(0.0f);
+    const float* b = B + (long)k0 * N + j0;
+    for (int k = k0; k < k1; k++, b += N) {
+      v128_t av = wasm_f32x4_splat(a[k]);
+      s0 = wasm_f32x4_add(s0, wasm_f32x4_mul(av, wasm_v128_load(b)));
+      if (nv > 1) s1 = wasm_f32x4_add(s1, wasm_f32x4_mul(av, wasm_v128_load(b + 4)));
+      if (nv > 2) s2 = wasm_f32x4_add(s2, wasm_f32x4_mul(av, wasm_v128_load(b + 8)));
+      if (nv > 3) s3 = wasm_f32x4_add(s3, wasm_f32x4_mul(av, wasm_v128_load(b + 12)));
+    }
+    wasm_v128_store(c, s0);
+    if (nv > 1) wasm_v128_store(c + 4, s1);
+    if (nv > 2) wasm_v128_store(c + 8, s2);
+    if (nv > 3) wasm_v128_store(c + 12, s3);
+  }
+}
+
+EXPORT void gemm_small_out(const float* A, const float* B, float* C, int M, int K, int N) {
+  for (long i = 0; i < (long)M * N; i++) C[i] = 0.0f;
+  const int nvec = N / 4;
+  for (int k0 = 0; k0 < K; k0 += KB) {
+    int k1 = k0 + KB < K ? k0 + KB : K;
+    int j0 = 0;
+    for (; j0 + 16 <= nvec * 4; j0 += 16) rows_block(A, B, C, M, K, N, k0, k1, j0, 4);
+    int rest = nvec - j0 / 4;
+    if (rest == 3) rows_block(A, B, C, M, K, N, k0, k1, j0, 3);
+    else if (rest == 2) rows_block(A, B, C, M, K, N, k0, k1, j0, 2);
+    else if (rest == 1) rows_block(A, B, C, M, K, N, k0, k1, j0, 1);
+    for (int j = nvec * 4; j < N; j++)
+      for (int i = 0; i < M; i++) {
+        float s = C[(long)i * N + j];
+        for (int k = k0; k < k1; k++) s += A[(long)i * K + k] * B[(long)k * N + j];
+        C[(long)i * N + j] = s;
+      }
+  }
+}

@@ -19,6 +19,7 @@ export interface SimdKernels {
     beta1: number, beta2: number, stepSize: number, bc2Sqrt: number, eps: number, decay: number, gradDecay: number,
   ): void;
   transpose2d(src: number, dst: number, rows: number, cols: number): void;
+  gemm_small_out(a: number, b: number, c: number, M: number, K: number, N: number): void;
   sgd_f32(
     p: number, g: number, buf: number, p2: number, buf2: number, n: number,
     lr: number, momentum: number, dampening: number, wd: number, nesterov: number, first: number,
