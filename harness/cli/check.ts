@@ -34,7 +34,8 @@ export function register(program: Command): void {
     .option('--all', 'also run hidden tests (instructors; needs the hidden suites)')
     .option('--backend <name>', `engine (${BACKENDS.join(', ')})`)
     .option('--verbose', "show vitest's own output")
-    .action(async (o: { assignment?: string; submission: string; all?: boolean; backend?: string; verbose?: boolean }) => {
+    .option('--inprocess', "run your code inside the test process (faster to start; no time limits on busy loops; needs the grader's own copy of @tensorflow/tfjs)")
+    .action(async (o: { assignment?: string; submission: string; all?: boolean; backend?: string; verbose?: boolean; inprocess?: boolean }) => {
       const assignment = o.assignment ?? assignmentFromPackage(o.submission);
       if (!assignment) {
         throw new Error(`no assignment given: pass --assignment <id>, or add "dlgrade": {"assignment": "<id>"} to ${path.resolve(o.submission, 'package.json')}`);
@@ -43,7 +44,10 @@ export function register(program: Command): void {
         assignment,
         submissionDir: o.submission,
         scope: o.all ? 'all' : 'visible',
-        isolation: 'inprocess',
+        // The sandbox by default: it compiles the student's code against the grader's @tensorflow/tfjs, so a
+        // starter with its own node_modules does not end up with two tfjs instances (tensors and models of
+        // one are not instances of the other's classes), and per-call time limits hold even for busy loops.
+        isolation: o.inprocess ? 'inprocess' : 'process',
         ...(o.backend ? { backend: o.backend } : {}),
         ...(o.verbose ? { verbose: true } : {}),
       });
