@@ -180,8 +180,50 @@ EXPORT void sgd_f32(const float* p, const float* g, const float* buf, float* p2,
 // once: K is cut into blocks whose slice of B stays in cache while every row of A passes over it, and the
 // partial sums live in C between blocks (C is zeroed here).
 #define KB 256
+// Two rows of A at a time: twice the independent accumulators (the adds are latency-bound) and each load
+// of B used twice.
 static inline void rows_block(const float* A, const float* B, float* C, int M, int K, int N, int k0, int k1, int j0, int nv) {
-  for (int i = 0; i < M; i++) {
+  int i = 0;
+  for (; i + 2 <= M; i += 2) {
+    const float* a0 = A + (long)i * K;
+    const float* a1 = a0 + K;
+    float* c0 = C + (long)i * N + j0;
+    float* c1 = c0 + N;
+    v128_t z = wasm_f32x4_splat(0.0f);
+    v128_t p0 = wasm_v128_load(c0), q0 = wasm_v128_load(c1);
+    v128_t p1 = nv > 1 ? wasm_v128_load(c0 + 4) : z, q1 = nv > 1 ? wasm_v128_load(c1 + 4) : z;
+    v128_t p2 = nv > 2 ? wasm_v128_load(c0 + 8) : z, q2 = nv > 2 ? wasm_v128_load(c1 + 8) : z;
+    v128_t p3 = nv > 3 ? wasm_v128_load(c0 + 12) : z, q3 = nv > 3 ? wasm_v128_load(c1 + 12) : z;
+    const float* b = B + (long)k0 * N + j0;
+    for (int k = k0; k < k1; k++, b += N) {
+      v128_t x0 = wasm_f32x4_splat(a0[k]);
+      v128_t x1 = wasm_f32x4_splat(a1[k]);
+      v128_t b0 = wasm_v128_load(b);
+      p0 = wasm_f32x4_add(p0, wasm_f32x4_mul(x0, b0));
+      q0 = wasm_f32x4_add(q0, wasm_f32x4_mul(x1, b0));
+      if (nv > 1) {
+        v128_t b1 = wasm_v128_load(b + 4);
+        p1 = wasm_f32x4_add(p1, wasm_f32x4_mul(x0, b1));
+        q1 = wasm_f32x4_add(q1, wasm_f32x4_mul(x1, b1));
+      }
+      if (nv > 2) {
+        v128_t b2 = wasm_v128_load(b + 8);
+        p2 = wasm_f32x4_add(p2, wasm_f32x4_mul(x0, b2));
+        q2 = wasm_f32x4_add(q2, wasm_f32x4_mul(x1, b2));
+      }
+      if (nv > 3) {
+        v128_t b3 = wasm_v128_load(b + 12);
+        p3 = wasm_f32x4_add(p3, wasm_f32x4_mul(x0, b3));
+        q3 = wasm_f32x4_add(q3, wasm_f32x4_mul(x1, b3));
+      }
+    }
+    wasm_v128_store(c0, p0);
+    wasm_v128_store(c1, q0);
+    if (nv > 1) { wasm_v128_store(c0 + 4, p1); wasm_v128_store(c1 + 4, q1); }
+    if (nv > 2) { wasm_v128_store(c0 + 8, p2); wasm_v128_store(c1 + 8, q2); }
+    if (nv > 3) { wasm_v128_store(c0 + 12, p3); wasm_v128_store(c1 + 12, q3); }
+  }
+  for (; i < M; i++) {
     const float* a = A + (long)i * K;
     float* c = C + (long)i * N + j0;
     v128_t s0 = wasm_v128_load(c);
