@@ -7,5 +7,5 @@ import './tile.ts';
 import './matmul.ts';
 import './identity.ts';
 import './channel-ops.ts';
-import './conv2d-gemm.ts';
+import './conv2d-forward.ts';
 export {};

@@ -1,8 +1,11 @@
 // Conv2DBackpropFilter for wasm: tfjs-backend-wasm 4.22 has no such kernel, so tf.layers.conv2d cannot train
-// there (open upstream bug). dW[KH*KW*CI, CO] = colsT[KH*KW*CI, M] @ dy[M, CO], M = batch*OH*OW: one transposed
+// there (open upstream bug). With our SIMD kernels (the default): im2col + one GEMM reading it transposed
+// (conv2d-simd.ts). Without them: dW[KH*KW*CI, CO] = colsT[KH*KW*CI, M] @ dy[M, CO], M = batch*OH*OW: one transposed
 // im2col written in JS (for stride 1, on the padded grid: one contiguous copy per row), then one XNNPACK GEMM
 // with no transpose flag (the fast wasm path).
 import * as tf from '@tensorflow/tfjs';
+import { simdKernels } from '../wasm-simd/simd.ts';
+import { convBackpropFilterSimd } from './conv2d-simd.ts';
 import { addWasmKernels } from './index.ts';
 import { colsLimit, dyOnGrid, im2colT, im2colTGrid, paddedGrid, type ConvInfo } from './im2col.ts';
 import { alloc, f32, free, matMul, registerWasmKernel, requireNHWC, view, expectShape, type BackendWasm, type WasmKernelArgs } from './wasm-heap.ts';
@@ -18,7 +21,7 @@ export type Conv2DBackpropFilterWasmAttrs = tf.Conv2DBackpropFilterAttrs & { dil
 const MAX_GRID_WASTE = 1.35;
 
 /** Which algorithms may run; mutable so tests (and benchmarks) can force either path on stride 1. */
-export const backpropFilterPaths = { grid: true, maxGridWaste: MAX_GRID_WASTE };
+export const backpropFilterPaths = { simd: true, grid: true, maxGridWaste: MAX_GRID_WASTE };
 
 /** Whether the stride-1 padded-grid layout (contiguous row copies instead of a gather) applies. */
 export function usesGrid(c: ConvInfo): boolean {
@@ -34,6 +37,8 @@ export function conv2dBackpropFilterImpl(backend: BackendWasm, x: tf.TensorInfo,
   const filterShape = [c.filterHeight, c.filterWidth, c.inChannels, c.outChannels];
   expectShape('Conv2DBackpropFilter', 'x', x.shape, c.inShape);
   expectShape('Conv2DBackpropFilter', 'dy', dy.shape, c.outShape);
+  const simd = backpropFilterPaths.simd ? simdKernels(backend) : undefined;
+  if (simd) return convBackpropFilterSimd(backend, simd, x, dy, c);
   if (B * OH * OW === 0 || K * CO === 0) {
     const out = alloc(backend, filterShape);
     f32(backend, out, 'Conv2DBackpropFilter output').fill(0);

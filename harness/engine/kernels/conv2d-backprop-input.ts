@@ -1,10 +1,13 @@
 // Conv2DBackpropInput for wasm, replacing upstream's: upstream's is a naive C++ loop, 9-17x slower than the
 // forward convolution on the bench ConvNet's layers, and ignores dilation.
+// - With our SIMD kernels (the default): GEMM + col2im on them (conv2d-simd.ts). Without them:
 // - Stride 1: dx is the forward convolution of dy with the filter rotated 180 degrees and its channel axes
 //   swapped, padded by (k-1)*d - pad on each side: upstream's XNNPACK Conv2D does it at forward speed.
 // - Otherwise: dcols[M, KH*KW*CI] = dy[M, CO] @ W^T[CO, KH*KW*CI] (one XNNPACK GEMM with no transpose flag;
 //   W^T is a small physical transpose of the filter), then col2im.
 import * as tf from '@tensorflow/tfjs';
+import { simdKernels } from '../wasm-simd/simd.ts';
+import { convBackpropInputSimd } from './conv2d-simd.ts';
 import { addWasmKernels } from './index.ts';
 import { col2imAdd, colsLimit, type ConvInfo } from './im2col.ts';
 import { alloc, f32, free, matMul, registerWasmKernel, requireNHWC, expectShape, type BackendWasm, type WasmKernelArgs } from './wasm-heap.ts';
@@ -12,8 +15,8 @@ import { alloc, f32, free, matMul, registerWasmKernel, requireNHWC, expectShape,
 /** tfjs's attributes, plus dilations, which tfjs never sends (its conv2d gradient refuses dilation) but we honour. */
 export type Conv2DBackpropInputWasmAttrs = tf.Conv2DBackpropInputAttrs & { dilations?: number | [number, number] };
 
-/** Which algorithms may run; mutable so tests (and benchmarks) can exercise the general path on stride 1. */
-export const backpropInputPaths = { forwardConv: true };
+/** Which algorithms may run; mutable so tests (and benchmarks) can exercise the fallbacks. */
+export const backpropInputPaths = { simd: true, forwardConv: true };
 
 /** Padding of the stride-1 transposed convolution, or undefined when a side would be negative. */
 function transposedPadding(c: ConvInfo): tf.backend_util.ExplicitPadding | undefined {
@@ -62,6 +65,8 @@ export function conv2dBackpropInputImpl(backend: BackendWasm, dy: tf.TensorInfo,
   const K = c.filterHeight * c.filterWidth * CI;
   const perImage = OH * OW;
   expectShape('Conv2DBackpropInput', 'dy', dy.shape, c.outShape);
+  const simd = backpropInputPaths.simd ? simdKernels(backend) : undefined;
+  if (simd) return convBackpropInputSimd(backend, simd, dy, filter, c);
   const pad = B * perImage > 0 && K * CO > 0 ? transposedPadding(c) : undefined;
   if (pad) return viaForwardConv(backend, dy, filter, c, pad);
   const dx = alloc(backend, [B, H, W, CI]);

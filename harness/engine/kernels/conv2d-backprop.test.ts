@@ -68,23 +68,29 @@ const allCases = [...fixed, ...Array.from({ length: 10 }, (_, i) => randomCase(m
 beforeAll(setUpBackends);
 afterEach(() => {
   colsLimit.floats = 1 << 23;
-  setPaths(true);
+  setPaths('simd');
   backpropFilterPaths.maxGridWaste = defaultGridWaste;
 });
 const defaultGridWaste = backpropFilterPaths.maxGridWaste;
-/** fast: every stride-1 problem takes its fast path; otherwise every problem takes the general one. */
-function setPaths(fast: boolean): void {
-  backpropFilterPaths.grid = fast;
-  backpropFilterPaths.maxGridWaste = fast ? Infinity : defaultGridWaste;
-  backpropInputPaths.forwardConv = fast;
+type Paths = 'simd' | 'fast' | 'general';
+/**
+ * simd: our SIMD GEMM with im2col/col2im (the default). Without SIMD (tfjs's non-SIMD build) the fallbacks
+ * run: fast, every stride-1 problem takes its fast path; general, every problem takes the general one.
+ */
+function setPaths(p: Paths): void {
+  backpropFilterPaths.simd = p === 'simd';
+  backpropInputPaths.simd = p === 'simd';
+  backpropFilterPaths.grid = p === 'fast';
+  backpropFilterPaths.maxGridWaste = p === 'fast' ? Infinity : defaultGridWaste;
+  backpropInputPaths.forwardConv = p === 'fast';
 }
 
-// Stride-1 problems may take a fast path (padded-grid im2col for dW, XNNPACK forward convolution for dx);
-// every case runs twice: fast paths wherever stride is 1, and the general path (gather im2col + GEMM,
-// GEMM + col2im) everywhere.
+// Every case runs three times: on the SIMD GEMM, and on each fallback (stride-1 fast paths: padded-grid
+// im2col for dW, XNNPACK forward convolution for dx; the general path: gather im2col + GEMM, GEMM + col2im).
 const variants = [
-  { name: 'stride-1 fast paths forced', fast: true },
-  { name: 'general path forced', fast: false },
+  { name: 'SIMD GEMM (default)', fast: 'simd' },
+  { name: 'fallback, stride-1 fast paths forced', fast: 'fast' },
+  { name: 'fallback, general path forced', fast: 'general' },
 ] as const;
 
 describe.each(variants)('Conv2DBackpropFilter on wasm matches the cpu backend ($name)', ({ fast }) => {

@@ -150,3 +150,24 @@ export function dyOnGrid(dy: Float32Array, c: ConvInfo, b0: number, b1: number, 
     }
   }
 }
+
+/** The geometry arguments of im2col_nhwc / col2im_nhwc (../wasm-simd/kernels.c), in their order. */
+export function geometryArgs(c: ConvInfo): number[] {
+  return [
+    c.inHeight, c.inWidth, c.inChannels, c.outHeight, c.outWidth, c.filterHeight, c.filterWidth,
+    c.strideHeight, c.strideWidth, c.dilationHeight, c.dilationWidth, c.padInfo.top, c.padInfo.left,
+  ];
+}
+
+/** A 1x1, stride-1, unpadded convolution: x [B*H*W, CI] is already its im2col. */
+export function isPointwise(c: ConvInfo): boolean {
+  const p = c.padInfo;
+  return c.filterHeight === 1 && c.filterWidth === 1 && c.strideHeight === 1 && c.strideWidth === 1 &&
+    p.top === 0 && p.bottom === 0 && p.left === 0 && p.right === 0;
+}
+
+/** Images per im2col chunk so the column buffer stays under colsLimit. */
+export function imagesPerChunk(c: ConvInfo): number {
+  const perImage = c.outHeight * c.outWidth * c.filterHeight * c.filterWidth * c.inChannels;
+  return Math.max(1, Math.min(c.batchSize, Math.floor(colsLimit.floats / Math.max(1, perImage))));
+}

@@ -1,10 +1,10 @@
 // BatchMatMul / _FusedMatMul on wasm (ours) against the cpu backend's kernels: odd shapes, every transpose
 // combination, batched and broadcast operands, fused bias and activations, and the gradients backprop takes.
 import * as tf from '@tensorflow/tfjs';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { makeRng } from '../seed.ts';
 import { normals, onBoth, relErr, runOn, setUpBackends } from './backend-compare.ts';
-import { planProduct, transpose2d } from './matmul.ts';
+import { matMulPaths, planProduct, transpose2d } from './matmul.ts';
 
 const TOL = 1e-5;
 const rng = makeRng('matmul');
@@ -12,6 +12,15 @@ const rng = makeRng('matmul');
 beforeAll(async () => {
   await setUpBackends();
 });
+afterEach(() => {
+  matMulPaths.simd = true;
+});
+
+// Our SIMD GEMM (the default) and the XNNPACK paths taken where SIMD kernels cannot load.
+const PATHS = [
+  { name: 'SIMD GEMM', simd: true },
+  { name: 'XNNPACK fallback', simd: false },
+];
 
 /** Operand shapes for op(a) [.., M, K] and op(b) [.., K, N] stored as the transpose flags say. */
 function shapes(batchA: number[], batchB: number[], M: number, K: number, N: number, tA: boolean, tB: boolean): [number[], number[]] {
@@ -48,7 +57,10 @@ const FLAGS: [boolean, boolean][] = [
   [true, true],
 ];
 
-describe('BatchMatMul on wasm', () => {
+describe.each(PATHS)('BatchMatMul on wasm ($name)', ({ simd }) => {
+  beforeEach(() => {
+    matMulPaths.simd = simd;
+  });
   it.each(FLAGS)('2-D, odd shapes, transposeA=%s transposeB=%s', async (tA, tB) => {
     for (const [M, K, N] of [
       [1, 1, 1],
@@ -113,7 +125,10 @@ describe('BatchMatMul on wasm', () => {
   });
 });
 
-describe('_FusedMatMul on wasm', () => {
+describe.each(PATHS)('_FusedMatMul on wasm ($name)', ({ simd }) => {
+  beforeEach(() => {
+    matMulPaths.simd = simd;
+  });
   const cases: { act: tf.fused.Activation; tA: boolean; tB: boolean; batch: number }[] = [
     { act: 'linear', tA: false, tB: false, batch: 1 }, // upstream's fast path, kept
     { act: 'relu', tA: true, tB: false, batch: 1 },
@@ -147,7 +162,10 @@ describe('_FusedMatMul on wasm', () => {
   });
 });
 
-describe('_FusedMatMul with new, large weights (transposed instead of packed)', () => {
+describe.each(PATHS)('_FusedMatMul with new, large weights (transposed instead of packed) ($name)', ({ simd }) => {
+  beforeEach(() => {
+    matMulPaths.simd = simd;
+  });
   it('matches cpu on first use (our plan) and on reuse (upstream, cached)', async () => {
     const [M, K, N] = [3, 200, 300];
     expect(planProduct(M, K, N, false, false)).toBe('flipped');

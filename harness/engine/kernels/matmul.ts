@@ -12,6 +12,7 @@
 // cached operator can never be reused for a different shape seen through the same tensor.
 import * as tf from '@tensorflow/tfjs';
 import { simdKernels } from '../wasm-simd/simd.ts';
+import { product } from './gemm.ts';
 import { addWasmKernels } from './index.ts';
 import type { BackendWasm } from './wasm-heap.ts';
 
@@ -122,6 +123,9 @@ function scratch(backend: BackendWasm, floats: number): number {
 
 export type Plan = 'direct' | 'flipped';
 
+/** Which algorithms may run; mutable so tests can exercise the XNNPACK paths (taken where SIMD is unavailable). */
+export const matMulPaths = { simd: true };
+
 /** Results up to this many floats with a long inner dimension go to gemm_small_out (../wasm-simd). */
 const SMALL_OUT = 64 * 64;
 
@@ -165,6 +169,11 @@ function product2d(backend: BackendWasm, aOff: number, bOff: number, outOff: num
   }
   const temps: number[] = [];
   const simd = simdKernels(backend);
+  if (simd && matMulPaths.simd) {
+    // Our SIMD GEMM (gemm.ts): no packing, reads A^T in place, threads when the pool exists.
+    product(backend, simd, aOff, bOff, outOff, M, K, N, tA, tB);
+    return;
+  }
   if (simd && !tA && !tB && M * N <= SMALL_OUT && K >= 16 * Math.max(M, N)) {
     // A small result summed over a long K (convolution filter gradients): one pass over A and B.
     simd.gemm_small_out(aOff, bOff, outOff, M, K, N);
@@ -285,6 +294,19 @@ function fusedMatMul(args: MatMulArgs): tf.TensorInfo {
   const { inputs, backend, attrs } = args;
   const { a, b, bias, preluActivationWeights } = inputs;
   const unbatched = a.shape.slice(0, -2).every((d) => d === 1) && b.shape.slice(0, -2).every((d) => d === 1);
+  const simd = matMulPaths.simd ? simdKernels(backend) : undefined;
+  if (simd) {
+    const out = batchMatMulImpl(backend, a, b, attrs.transposeA, attrs.transposeB);
+    const act = attrs.activation ?? 'linear';
+    const N = out.shape[out.shape.length - 1];
+    const biasOk = !bias || (bias.dtype === 'float32' && bias.shape.reduce((p, d) => p * d, 1) === N);
+    if ((act === 'linear' || act === 'relu') && biasOk) {
+      const rows = out.shape.reduce((p, d) => p * d, 1) / Math.max(1, N);
+      if (bias || act === 'relu') simd.bias_act(offsetOf(backend, out, 'out'), bias ? offsetOf(backend, bias, 'bias') : 0, rows, N, act === 'relu' ? 1 : 0);
+      return out;
+    }
+    return applyBiasActivation(backend, out, bias, act, preluActivationWeights, attrs.leakyreluAlpha);
+  }
   if (!attrs.transposeA && !attrs.transposeB && unbatched && upstreamFused) {
     const [M, K] = a.shape.slice(-2);
     const N = b.shape[b.shape.length - 1];

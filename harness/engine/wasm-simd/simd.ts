@@ -20,6 +20,10 @@ export interface SimdKernels {
   ): void;
   transpose2d(src: number, dst: number, rows: number, cols: number): void;
   gemm_small_out(a: number, b: number, c: number, M: number, K: number, N: number): void;
+  gemm_f32(a: number, lda: number, transA: number, b: number, ldb: number, c: number, ldc: number, M: number, K: number, N: number, acc: number): void;
+  im2col_nhwc(x: number, cols: number, ...geometryThenImages: number[]): void;
+  col2im_nhwc(dcols: number, dx: number, ...geometryThenImages: number[]): void;
+  bias_act(out: number, bias: number, rows: number, N: number, act: number): void;
   sgd_f32(
     p: number, g: number, buf: number, p2: number, buf2: number, n: number,
     lr: number, momentum: number, dampening: number, wd: number, nesterov: number, first: number,
@@ -35,7 +39,7 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const instances = new WeakMap<object, SimdKernels | null>();
 const compiled = new Map<string, WebAssembly.Module>();
 
-function compile(file: string): WebAssembly.Module {
+export function compile(file: string): WebAssembly.Module {
   let m = compiled.get(file);
   if (!m) {
     m = new WebAssembly.Module(fs.readFileSync(path.join(here, file)));
