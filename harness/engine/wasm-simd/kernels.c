@@ -475,3 +475,110 @@ EXPORT void bias_act(float* out, const float* bias, int rows, int N, int act) {
     }
   }
 }
+
+// ---------------------------------------------------------------------------------------------------------
+// Training-mode batch normalization over x[rows, C] (channels last; rows = every other axis): what
+// tf.layers.batchNormalization computes in training as tf.moments + tf.batchNorm (~10 kernels forward, ~40 for
+// the gradient), here one call each way. The forward repeats the unfused path's arithmetic on our kernels
+// operation for operation (sum_rows' 64-row blocks, sums divided by rows in double, (x - mean)^2 in float,
+// FusedBatchNorm's per-channel fold in double), so y, mean and variance are bitwise those of that path.
+// gamma / beta may be 0 (absent: scale 1, offset 0).
+
+// acc[c] += sum over rows [r0, r1) of f(row); f is (x - m)^2 when m is given, x otherwise.
+static inline void bn_block_sum(const float* x, const float* m, float* acc, float* block, int r0, int r1, int C) {
+  for (int c = 0; c < C; c++) block[c] = 0.0f;
+  for (int r = r0; r < r1; r++) {
+    const float* f = x + (long)r * C;
+    int c = 0;
+    if (m) {
+      for (; c + 4 <= C; c += 4) {
+        v128_t d = wasm_f32x4_sub(wasm_v128_load(f + c), wasm_v128_load(m + c));
+        wasm_v128_store(block + c, wasm_f32x4_add(wasm_v128_load(block + c), wasm_f32x4_mul(d, d)));
+      }
+      for (; c < C; c++) {
+        float d = f[c] - m[c];
+        block[c] += d * d;
+      }
+    } else {
+      for (; c + 4 <= C; c += 4) wasm_v128_store(block + c, wasm_f32x4_add(wasm_v128_load(block + c), wasm_v128_load(f + c)));
+      for (; c < C; c++) block[c] += f[c];
+    }
+  }
+  int c = 0;
+  for (; c + 4 <= C; c += 4) wasm_v128_store(acc + c, wasm_f32x4_add(wasm_v128_load(acc + c), wasm_v128_load(block + c)));
+  for (; c < C; c++) acc[c] += block[c];
+}
+
+// y = x * a[c] + b[c] with a = gamma / sqrt(var + eps), b = beta - mean * a; mean, biased variance out.
+// scratch: 2*C floats. Three passes over x: sum, squared deviations, output.
+EXPORT void bn_train_fwd(const float* x, const float* gamma, const float* beta, float* y, float* mean, float* var,
+                         float* scratch, int rows, int C, double eps) {
+  float* block = scratch;
+  for (int c = 0; c < C; c++) mean[c] = var[c] = 0.0f;
+  for (int r0 = 0; r0 < rows; r0 += 64) bn_block_sum(x, 0, mean, block, r0, r0 + 64 < rows ? r0 + 64 : rows, C);
+  for (int c = 0; c < C; c++) mean[c] = (float)((double)mean[c] / rows);
+  for (int r0 = 0; r0 < rows; r0 += 64) bn_block_sum(x, mean, var, block, r0, r0 + 64 < rows ? r0 + 64 : rows, C);
+  float* a = scratch;
+  float* b = scratch + C;
+  for (int c = 0; c < C; c++) {
+    var[c] = (float)((double)var[c] / rows);
+    double k = (gamma ? (double)gamma[c] : 1.0) / __builtin_sqrt((double)var[c] + eps);
+    a[c] = (float)k;
+    b[c] = (float)((beta ? (double)beta[c] : 0.0) - (double)mean[c] * k);
+  }
+  affine_channel(x, a, b, y, rows, C);
+}
+
+// Gradient of bn_train_fwd's y (batch statistics), xhat = (x - mean) * rstd, rstd = 1 / sqrt(var + eps):
+//   dbeta = sum dy, dgamma = sum dy * xhat, dx = gamma * rstd * (dy - dbeta / N - xhat * dgamma / N).
+// Two passes: both sums at once (64-row blocks, as sum_rows), then dx. scratch: 3*C floats.
+EXPORT void bn_train_grad(const float* x, const float* dy, const float* gamma, const float* mean, const float* var,
+                          float* dx, float* dgamma, float* dbeta, float* scratch, int rows, int C, double eps) {
+  float* bb = scratch;      // block sums of dy
+  float* bg = scratch + C;  // block sums of dy * (x - mean)
+  for (int c = 0; c < C; c++) dgamma[c] = dbeta[c] = 0.0f;
+  for (int r0 = 0; r0 < rows; r0 += 64) {
+    int r1 = r0 + 64 < rows ? r0 + 64 : rows;
+    for (int c = 0; c < C; c++) bb[c] = bg[c] = 0.0f;
+    for (int r = r0; r < r1; r++) {
+      const float* xr = x + (long)r * C;
+      const float* gr = dy + (long)r * C;
+      int c = 0;
+      for (; c + 4 <= C; c += 4) {
+        v128_t g = wasm_v128_load(gr + c);
+        v128_t d = wasm_f32x4_sub(wasm_v128_load(xr + c), wasm_v128_load(mean + c));
+        wasm_v128_store(bb + c, wasm_f32x4_add(wasm_v128_load(bb + c), g));
+        wasm_v128_store(bg + c, wasm_f32x4_add(wasm_v128_load(bg + c), wasm_f32x4_mul(g, d)));
+      }
+      for (; c < C; c++) {
+        bb[c] += gr[c];
+        bg[c] += gr[c] * (xr[c] - mean[c]);
+      }
+    }
+    add_f(dbeta, bb, C);
+    add_f(dgamma, bg, C);
+  }
+  float* A = scratch;          // gamma * rstd
+  float* E = scratch + C;      // rstd * dgamma / N
+  float* F = scratch + 2 * C;  // dbeta / N
+  for (int c = 0; c < C; c++) {
+    double rstd = 1.0 / __builtin_sqrt((double)var[c] + eps);
+    float dg = (float)((double)dgamma[c] * rstd);
+    dgamma[c] = dg;
+    A[c] = (float)((gamma ? (double)gamma[c] : 1.0) * rstd);
+    E[c] = (float)(rstd * (double)dg / rows);
+    F[c] = (float)((double)dbeta[c] / rows);
+  }
+  for (int r = 0; r < rows; r++) {
+    const float* xr = x + (long)r * C;
+    const float* gr = dy + (long)r * C;
+    float* o = dx + (long)r * C;
+    int c = 0;
+    for (; c + 4 <= C; c += 4) {
+      v128_t d = wasm_f32x4_sub(wasm_v128_load(xr + c), wasm_v128_load(mean + c));
+      v128_t t = wasm_f32x4_sub(wasm_f32x4_sub(wasm_v128_load(gr + c), wasm_v128_load(F + c)), wasm_f32x4_mul(d, wasm_v128_load(E + c)));
+      wasm_v128_store(o + c, wasm_f32x4_mul(wasm_v128_load(A + c), t));
+    }
+    for (; c < C; c++) o[c] = A[c] * ((gr[c] - F[c]) - (xr[c] - mean[c]) * E[c]);
+  }
+}
