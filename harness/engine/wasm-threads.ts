@@ -5,6 +5,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import workerThreads from 'node:worker_threads';
+import { setPoolThreads } from './wasm-simd/simd-pool.ts';
 
 // tfjs-backend-wasm ships a threaded SIMD build (XNNPACK on a pthreadpool of Emscripten workers), but its
 // WASM_HAS_MULTITHREAD_SUPPORT flag answers false under Node (upstream issue 3830: its loader hands the
@@ -153,6 +154,7 @@ export function useThreadedWasm(threads = wantedThreads()): ThreadedWasmInfo {
       try {
         const mod = await loadThreadedModule(threads);
         setThreadsCount(threads);
+        setPoolThreads(threads);
         const backend = new BackendWasm(mod as unknown as ConstructorParameters<typeof BackendWasm>[0]);
         // The pool's threads live as long as the backend; Emscripten ref()s their workers when they start,
         // which would keep every process alive after its work is done.

@@ -5,14 +5,13 @@
 // Everything here works on byte offsets into the wasm heap; callers own the memory.
 import type * as tf from '@tensorflow/tfjs';
 import { simdKernels, type SimdKernels } from '../wasm-simd/simd.ts';
-import { simdPool, type SimdPool } from '../wasm-simd/simd-pool.ts';
+import { poolThreads, simdPool, type SimdPool } from '../wasm-simd/simd-pool.ts';
 import type { BackendWasm } from './wasm-heap.ts';
 
 interface HeapModule {
   _malloc(bytes: number): number;
   _free(ptr: number): void;
   HEAPU8: Uint8Array;
-  tfjs?: { getThreadsCount?: () => number };
 }
 
 interface BackendInternals {
@@ -49,12 +48,12 @@ export function gemmKernels(backend: BackendWasm): SimdKernels | undefined {
 
 const pools = new WeakMap<object, SimdPool | null>();
 
-/** The thread pool when the threaded build runs with more than one thread (its count is tfjs's). */
+/** The thread pool when the threaded build runs with more than one thread (see wasm-threads.ts). */
 function poolOf(backend: BackendWasm): SimdPool | undefined {
   const mod = internals(backend).wasm;
   let p = pools.get(mod);
   if (p === undefined) {
-    const threads = mod.tfjs?.getThreadsCount?.() ?? 1;
+    const threads = poolThreads();
     p = threads > 1 ? (simdPool(backend, threads) ?? null) : null;
     pools.set(mod, p);
   }
@@ -105,6 +104,12 @@ export function splitGemm(g: GemmCall, parts: number): GemmCall[] {
   return out;
 }
 
+/**
+ * Pieces per thread: the pool's threads take pieces from a queue, so when one thread is slow (its core busy
+ * with another process) the others take more; a few pieces each keep that balance without making them small.
+ */
+const PIECES_PER_THREAD = 3;
+
 /** Runs one product, on every thread of the pool when it is large enough. */
 export function gemm(backend: BackendWasm, simd: SimdKernels, g: GemmCall): void {
   if (g.M <= 0 || g.N <= 0) return;
@@ -113,7 +118,8 @@ export function gemm(backend: BackendWasm, simd: SimdKernels, g: GemmCall): void
     simd.gemm_f32(...(argsOf(g) as Parameters<SimdKernels['gemm_f32']>));
     return;
   }
-  pool.run('gemm_f32', splitGemm(g, pool.threads).map(argsOf));
+  const pieces = Math.min(pool.threads * PIECES_PER_THREAD, Math.max(pool.threads, Math.floor((g.M * g.K * g.N) / PARALLEL_MIN_MACS)));
+  pool.runQueue('gemm_f32', splitGemm(g, pieces).map(argsOf));
 }
 
 /** Runs one exported kernel over disjoint parts (e.g. image ranges), on the pool when there is one. */
@@ -124,12 +130,13 @@ export function parallelParts(backend: BackendWasm, simd: SimdKernels, name: key
     for (const p of parts) f(...p);
     return;
   }
-  for (let i = 0; i < parts.length; i += pool.threads) pool.run(name, parts.slice(i, i + pool.threads));
+  pool.runQueue(name, parts);
 }
 
-/** How many parts to cut a job of `items` independent pieces into: one per thread. */
+/** How many parts to cut a job of `items` independent pieces into: a few per thread, one without a pool. */
 export function threadsFor(backend: BackendWasm, items: number): number {
-  return Math.max(1, Math.min(items, poolOf(backend)?.threads ?? 1));
+  const threads = poolOf(backend)?.threads ?? 1;
+  return Math.max(1, Math.min(items, threads === 1 ? 1 : threads * PIECES_PER_THREAD));
 }
 
 /**

@@ -1,8 +1,9 @@
 // MaxPoolGrad / AvgPoolGrad on wasm (ours) against the cpu backend's kernels.
 import * as tf from '@tensorflow/tfjs';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { makeRng, type Rng } from '../seed.ts';
 import { normals, onBoth, relErr, setUpBackends } from './backend-compare.ts';
+import { poolGradPaths } from './pool-grads.ts';
 
 interface Case {
   x: [number, number, number, number];
@@ -18,6 +19,8 @@ const cases: Case[] = [
   { x: [5, 7, 7, 2], k: 3, s: 1, pad: 'same' },
   { x: [1, 6, 10, 3], k: [2, 3], s: [2, 1], pad: 'same' },
   { x: [2, 10, 10, 3], k: 3, s: 2, pad: 1 }, // ResNet stem's MaxPool2d(3, 2, padding=1)
+  { x: [2, 8, 8, 12], k: 2, s: 2, pad: 'valid' }, // channels in SIMD vectors of 4
+  { x: [3, 10, 10, 9], k: 3, s: 2, pad: 1 }, // vectors and a scalar remainder, overlapping windows
 ];
 // Not covered: upstream's forward maxPool/avgPool on wasm corrupts the heap for pool [2, 3], strides [2, 1],
 // pad 1 (RuntimeError: memory access out of bounds), so no gradient can be compared there.
@@ -34,9 +37,15 @@ const patterns: Record<string, (rng: Rng, n: number) => Float32Array> = {
 
 beforeAll(setUpBackends);
 
-describe('MaxPoolGrad on wasm matches the cpu backend (gradient to the first maximum of each window)', () => {
+afterEach(() => {
+  poolGradPaths.simd = true;
+});
+
+// SIMD C (the default) and the JS loops taken where our SIMD module cannot load.
+describe.each([{ simd: true }, { simd: false }])('MaxPoolGrad on wasm matches the cpu backend (gradient to the first maximum of each window; simd $simd)', ({ simd }) => {
   const all = cases.flatMap((c) => Object.keys(patterns).map((p) => [`${describeCase(c)}, ${p} values`, c, p] as const));
   it.each(all)('%s', async (_n, c, p) => {
+    poolGradPaths.simd = simd;
     const rng = makeRng(`maxpool-${describeCase(c)}-${p}`);
     const xv = patterns[p](rng, c.x.reduce((a, b) => a * b));
     const outShape = tf.backend_util.computePool2DInfo(c.x, c.k, c.s, 1, c.pad).outShape;

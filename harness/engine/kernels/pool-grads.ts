@@ -2,15 +2,21 @@
 // - Upstream's MaxPoolGrad is wrong: it starts each window's running max at FLT_MIN (the smallest POSITIVE
 //   float) instead of -inf and compares with >=, so a window whose values are all <= 0 (common after ReLU)
 //   sends its gradient to a wrong pixel, and ties go to the last maximum. Here, as in the cpu backend and
-//   PyTorch, the gradient goes to the first maximum of the window; NaN-only windows pass none.
+//   PyTorch, the gradient goes to the first maximum of the window; NaN-only windows pass none. In SIMD C
+//   (kernels.c maxpool_grad_nhwc) when our module loads, else in JS (maxPoolBackprop).
 // - Both upstream kernels are also 10-40x slower than their forward pooling; these loops keep channels
 //   innermost (contiguous in NHWC); 3-5x faster than upstream's.
 // AvgPoolGrad divides by the full window size, as the cpu backend and upstream wasm do (so engines agree),
 // even where tfjs's forward avgPool with 'same' padding divides by the in-image count instead.
 import * as tf from '@tensorflow/tfjs';
+import { simdKernels } from '../wasm-simd/simd.ts';
+import { heapOffset, parallelParts, threadsFor } from './gemm.ts';
 import { addWasmKernels } from './index.ts';
 import type { ConvInfo } from './im2col.ts';
 import { alloc, expectShape, f32, registerWasmKernel, type WasmKernelArgs } from './wasm-heap.ts';
+
+/** Which implementation runs; mutable so tests exercise the JS one (taken where SIMD cannot load). */
+export const poolGradPaths = { simd: true };
 
 /** dx for max pooling: each window's dy goes to the first position holding the window's maximum. */
 export function maxPoolBackprop(x: Float32Array, dy: Float32Array, c: ConvInfo, dx: Float32Array): void {
@@ -111,6 +117,21 @@ function maxPoolGrad(args: WasmKernelArgs<tf.MaxPoolGradInputs, tf.MaxPoolGradAt
   const c = tf.backend_util.computePool2DInfo(input.shape as [number, number, number, number], filterSize, strides, 1, pad, dimRoundingMode);
   expectShape('MaxPoolGrad', 'dy', dy.shape, c.outShape);
   const dx = alloc(backend, input.shape);
+  const simd = poolGradPaths.simd ? simdKernels(backend) : undefined;
+  if (simd && input.dtype === 'float32' && dy.dtype === 'float32') {
+    // Same rule in SIMD C (../wasm-simd/kernels.c), images split between threads.
+    const geo = [
+      c.inHeight, c.inWidth, c.inChannels, c.outHeight, c.outWidth, c.effectiveFilterHeight, c.effectiveFilterWidth,
+      c.strideHeight, c.strideWidth, c.dilationHeight, c.dilationWidth, c.padInfo.top, c.padInfo.left,
+    ];
+    const ptrs = [heapOffset(backend, input, 'MaxPoolGrad input'), heapOffset(backend, dy, 'MaxPoolGrad dy'), heapOffset(backend, dx, 'MaxPoolGrad output')];
+    const parts = threadsFor(backend, c.batchSize);
+    const step = Math.ceil(c.batchSize / parts);
+    const jobs: number[][] = [];
+    for (let s = 0; s < c.batchSize; s += step) jobs.push([...ptrs, ...geo, s, Math.min(c.batchSize, s + step)]);
+    parallelParts(backend, simd, 'maxpool_grad_nhwc', jobs);
+    return dx;
+  }
   maxPoolBackprop(f32(backend, input, 'MaxPoolGrad input'), f32(backend, dy, 'MaxPoolGrad dy'), c, f32(backend, dx, 'MaxPoolGrad output'));
   return dx;
 }

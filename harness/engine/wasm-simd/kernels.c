@@ -426,8 +426,16 @@ EXPORT void im2col_nhwc(const float* x, float* cols, int H, int W, int CI, int O
     for (int oh = 0; oh < OH; oh++)
       for (int ow = 0; ow < OW; ow++, row += K) {
         float* o = row;
+        const int iw0 = ow * sw - pl;
+        // With dilation 1 and the whole kernel row inside the image, its KW taps are one run of KW*CI floats.
+        const int rowInside = dw == 1 && iw0 >= 0 && iw0 + KW <= W;
         for (int kh = 0; kh < KH; kh++) {
           const int ih = oh * sh + kh * dh - pt;
+          if (rowInside && ih >= 0 && ih < H) {
+            copy_f(o, x + (((long)b * H + ih) * W + iw0) * CI, KW * CI);
+            o += KW * CI;
+            continue;
+          }
           for (int kw = 0; kw < KW; kw++, o += CI) {
             const int iw = ow * sw + kw * dw - pl;
             if (ih < 0 || ih >= H || iw < 0 || iw >= W) zero_f(o, CI);
@@ -447,8 +455,15 @@ EXPORT void col2im_nhwc(const float* dcols, float* dx, int H, int W, int CI, int
     for (int oh = 0; oh < OH; oh++)
       for (int ow = 0; ow < OW; ow++, row += K) {
         const float* s = row;
+        const int iw0 = ow * sw - pl;
+        const int rowInside = dw == 1 && iw0 >= 0 && iw0 + KW <= W;
         for (int kh = 0; kh < KH; kh++) {
           const int ih = oh * sh + kh * dh - pt;
+          if (rowInside && ih >= 0 && ih < H) {
+            add_f(dx + (((long)b * H + ih) * W + iw0) * CI, s, KW * CI);
+            s += KW * CI;
+            continue;
+          }
           for (int kw = 0; kw < KW; kw++, s += CI) {
             const int iw = ow * sw + kw * dw - pl;
             if (ih >= 0 && ih < H && iw >= 0 && iw < W) add_f(dx + (((long)b * H + ih) * W + iw) * CI, s, CI);
@@ -474,6 +489,60 @@ EXPORT void bias_act(float* out, const float* bias, int rows, int N, int act) {
       o[c] = act == 1 && v < 0.0f ? 0.0f : v;
     }
   }
+}
+
+// MaxPoolGrad, NHWC, images [b0, b1) (their part of dx zeroed here): each window's dy goes to the FIRST
+// position holding the window's maximum (scan order kh, kw; strict >, so NaN never wins and an all -inf or
+// all-NaN window passes nothing), as the cpu backend and PyTorch do. Channels 4 at a time: the running max
+// and the winning element offset ride in two vectors; the four winners are then added one by one.
+// KH, KW are the effective (dilated) window sizes, stepped by dh, dw.
+EXPORT void maxpool_grad_nhwc(const float* x, const float* dy, float* dx, int H, int W, int C, int OH, int OW, int KH, int KW,
+                              int sh, int sw, int dh, int dw, int pt, int pl, int b0, int b1) {
+  zero_f(dx + (long)b0 * H * W * C, (int)((long)(b1 - b0) * H * W * C));
+  const v128_t NEG = wasm_f32x4_splat(-__builtin_inff());
+  for (int b = b0; b < b1; b++)
+    for (int oh = 0; oh < OH; oh++)
+      for (int ow = 0; ow < OW; ow++) {
+        const float* g = dy + (((long)b * OH + oh) * OW + ow) * C;
+        int c = 0;
+        for (; c + 4 <= C; c += 4) {
+          v128_t best = NEG, pos = wasm_i32x4_splat(-1);
+          for (int kh = 0; kh < KH; kh += dh) {
+            const int ih = oh * sh + kh - pt;
+            if (ih < 0 || ih >= H) continue;
+            for (int kw = 0; kw < KW; kw += dw) {
+              const int iw = ow * sw + kw - pl;
+              if (iw < 0 || iw >= W) continue;
+              const int off = (int)((((long)b * H + ih) * W + iw) * C + c);
+              v128_t v = wasm_v128_load(x + off);
+              v128_t m = wasm_f32x4_gt(v, best);
+              best = wasm_v128_bitselect(v, best, m);
+              pos = wasm_v128_bitselect(wasm_i32x4_splat(off), pos, m);
+            }
+          }
+          int p0 = wasm_i32x4_extract_lane(pos, 0), p1 = wasm_i32x4_extract_lane(pos, 1);
+          int p2 = wasm_i32x4_extract_lane(pos, 2), p3 = wasm_i32x4_extract_lane(pos, 3);
+          if (p0 >= 0) dx[p0] += g[c];
+          if (p1 >= 0) dx[p1 + 1] += g[c + 1];
+          if (p2 >= 0) dx[p2 + 2] += g[c + 2];
+          if (p3 >= 0) dx[p3 + 3] += g[c + 3];
+        }
+        for (; c < C; c++) {
+          float best = -__builtin_inff();
+          long pos = -1;
+          for (int kh = 0; kh < KH; kh += dh) {
+            const int ih = oh * sh + kh - pt;
+            if (ih < 0 || ih >= H) continue;
+            for (int kw = 0; kw < KW; kw += dw) {
+              const int iw = ow * sw + kw - pl;
+              if (iw < 0 || iw >= W) continue;
+              const long off = (((long)b * H + ih) * W + iw) * C + c;
+              if (x[off] > best) { best = x[off]; pos = off; }
+            }
+          }
+          if (pos >= 0) dx[pos] += g[c];
+        }
+      }
 }
 
 // ---------------------------------------------------------------------------------------------------------

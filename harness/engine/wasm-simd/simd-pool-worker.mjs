@@ -11,8 +11,14 @@ const NARGS = 3;
 const ERR = 4; // 1 when the job threw
 const ERR_LEN = 5; // bytes of the message in the message area
 const SHUTDOWN = -1; // FN value that ends this worker
+const QUEUE = -2; // FN value: take jobs from the shared queue (generation in args[0]); see simd-pool.ts
+const Q_NEXT = 0;
+const Q_COUNT = 1;
+const Q_FN = 2;
+const Q_FINISHED = 3;
 
-const { module, memory, control, slot, slotInts, argsOffset, maxArgs, messageOffset, messageBytes, spinMicros } = workerData;
+const { module, memory, control, slot, slotInts, argsOffset, maxArgs, messageOffset, messageBytes, spinMicros, queueOffset, queueArgsOffset } = workerData;
+const queue = new Int32Array(control, queueOffset, 16);
 const ctl = new Int32Array(control, slot * slotInts * 4, slotInts);
 const args = new Float64Array(control, argsOffset + slot * maxArgs * 8, maxArgs);
 const message = new Uint8Array(control, messageOffset + slot * messageBytes, messageBytes);
@@ -46,6 +52,28 @@ let spinBudget = spinMicros;
 let idleWaits = 0;
 
 const argv = [];
+
+// Takes jobs of queue generation gen until none is left (the caller takes them too).
+function drainQueue(gen) {
+  for (;;) {
+    const cur = Atomics.load(queue, Q_NEXT);
+    const idx = cur & 0xffff;
+    if (cur >>> 16 !== gen) return;
+    const count = Atomics.load(queue, Q_COUNT);
+    if (idx >= count) return;
+    if (Atomics.compareExchange(queue, Q_NEXT, cur, cur + 1) !== cur) continue;
+    const a = new Float64Array(control, queueArgsOffset + idx * maxArgs * 8, maxArgs);
+    try {
+      if (startError !== undefined) throw new Error(startError);
+      const f = fns[Atomics.load(queue, Q_FN)];
+      f.apply(undefined, Array.from(a));
+    } catch (err) {
+      publishError(`job ${idx}: ${err instanceof Error ? `${err.name}: ${err.message}` : String(err)}`);
+    }
+    Atomics.add(queue, Q_FINISHED, 1);
+    Atomics.notify(queue, Q_FINISHED);
+  }
+}
 let seen = 0; // the pool starts at 0; a job may already be posted before this thread runs
 for (;;) {
   let seq = Atomics.load(ctl, JOB);
@@ -74,6 +102,11 @@ for (;;) {
   seen = seq;
   const fn = Atomics.load(ctl, FN);
   if (fn === SHUTDOWN) break;
+  if (fn === QUEUE) {
+    drainQueue(args[0]);
+    Atomics.store(ctl, DONE, seq);
+    continue;
+  }
   const n = Atomics.load(ctl, NARGS);
   argv.length = n;
   for (let i = 0; i < n; i++) argv[i] = args[i];

@@ -110,6 +110,29 @@ describe('createSimdPool', () => {
     expectTransposed(memory, c);
   });
 
+  it('runQueue: many jobs taken by both threads, each done once, and back-to-back queues stay separate', () => {
+    const mem = new WebAssembly.Memory({ initial: 64, maximum: 256, shared: true });
+    const q = pool(mem, 2);
+    for (let round = 0; round < 20; round++) {
+      const jobs = Array.from({ length: 24 }, (_, i) => place(mem, i * 65536, (32 + i) * 65536, 13 + i, 17 + round, round * 100 + i));
+      q.runQueue('transpose2d', jobs.map(argsOf));
+      for (const j of jobs) expectTransposed(mem, j);
+    }
+  });
+
+  it('runQueue: a trapping job is reported with the export name; the others run; the pool stays usable', () => {
+    const mem = new WebAssembly.Memory({ initial: 16, maximum: 256, shared: true });
+    const q = pool(mem, 2);
+    const jobs = [0, 1, 2, 3].map((i) => place(mem, i * 65536, (8 + i) * 65536, 9, 10, i));
+    const args = jobs.map(argsOf);
+    args.splice(2, 0, [0x7ffffff0, 0, 4096, 4096]);
+    expect(() => q.runQueue('transpose2d', args)).toThrow(/"transpose2d" failed on .*job 2: RuntimeError: memory access out of bounds/);
+    for (const j of jobs) expectTransposed(mem, j);
+    const again = place(mem, 0, 65536, 11, 12, 42);
+    q.runQueue('transpose2d', [argsOf(again), argsOf(place(mem, 131072, 196608, 5, 6, 43))]);
+    expectTransposed(mem, again);
+  });
+
   it("reports a trap on the calling thread after the worker's part is done", () => {
     const b = place(memory, 131072, 196608, 30, 31, 10);
     expect(() => p.run('transpose2d', [[0x7ffffff0, 0, 4096, 4096], argsOf(b)])).toThrow(/"transpose2d" failed on calling thread: RuntimeError/);

@@ -24,6 +24,13 @@ export interface SimdPool {
    * closed: a late worker would still be writing into tensors).
    */
   run(name: string, args: number[][]): void;
+  /**
+   * Runs exports[name](...jobs[j]) for every j (any number up to MAX_QUEUE), the caller and the workers each
+   * taking the next job until none is left: a worker that is asleep or descheduled (another process on its
+   * core) simply takes fewer, and the caller never waits for one that has not started. Jobs must write
+   * disjoint memory. Errors as for run().
+   */
+  runQueue(name: string, jobs: number[][]): void;
   /** Ends the workers; run() throws afterwards. */
   close(): void;
   /** True once closed (by close() or after a timeout). */
@@ -54,6 +61,14 @@ const SLOT_INTS = 16; // 64 bytes: each worker's words on their own cache line
 const MAX_ARGS = 32;
 const MESSAGE_BYTES = 1024;
 const WAIT_SLICE_MS = 50;
+const QUEUE = -2; // FN value: take jobs from the shared queue
+// Queue header (its own cache line after the messages): NEXT = generation << 16 | next job index, so a worker
+// woken late for an earlier queue can never take a job of the current one.
+const Q_NEXT = 0;
+const Q_COUNT = 1;
+const Q_FN = 2;
+const Q_FINISHED = 3;
+export const MAX_QUEUE = 256;
 const PROBE_EVERY = 32; // from a spin budget of 0, try a full spin again once every this many waits
 
 const workerUrl = new URL('./simd-pool-worker.mjs', import.meta.url);
@@ -89,7 +104,11 @@ export function createSimdPool(
   const workers = threads - 1;
   const argsOffset = workers * SLOT_INTS * 4;
   const messageOffset = argsOffset + workers * MAX_ARGS * 8;
-  const control = new SharedArrayBuffer(messageOffset + workers * MESSAGE_BYTES);
+  const queueOffset = Math.ceil((messageOffset + workers * MESSAGE_BYTES) / 64) * 64;
+  const queueArgsOffset = queueOffset + 64;
+  const control = new SharedArrayBuffer(queueArgsOffset + MAX_QUEUE * MAX_ARGS * 8);
+  const queue = new Int32Array(control, queueOffset, 16);
+  const queueArgs = new Float64Array(control, queueArgsOffset, MAX_QUEUE * MAX_ARGS);
   const slots = Array.from({ length: workers }, (_, w) => ({
     ctl: new Int32Array(control, w * SLOT_INTS * 4, SLOT_INTS),
     args: new Float64Array(control, argsOffset + w * MAX_ARGS * 8, MAX_ARGS),
@@ -100,7 +119,7 @@ export function createSimdPool(
     const worker = new Worker(workerUrl, {
       workerData: {
         module, memory, control, slot: w, slotInts: SLOT_INTS, argsOffset, maxArgs: MAX_ARGS,
-        messageOffset, messageBytes: MESSAGE_BYTES, spinMicros,
+        messageOffset, messageBytes: MESSAGE_BYTES, spinMicros, queueOffset, queueArgsOffset,
       },
       // Under tsx / vitest a worker would otherwise load their loaders (seconds each); the script is plain JS.
       execArgv: [],
@@ -208,9 +227,81 @@ export function createSimdPool(
     if (failures.length) throw new Error(`simd pool: "${name}" failed on ${failures.join('; ')}`, { cause: localError });
   }
 
+  let generation = 0;
+
+  /** Takes queue jobs of generation gen until none is left; returns the error text of a job that threw. */
+  function drainQueue(gen: number, count: number, f: Export, errors: string[]): void {
+    for (;;) {
+      const cur = Atomics.load(queue, Q_NEXT);
+      const idx = cur & 0xffff;
+      if (cur >>> 16 !== gen || idx >= count) return;
+      if (Atomics.compareExchange(queue, Q_NEXT, cur, cur + 1) !== cur) continue;
+      try {
+        f(...Array.from(queueArgs.subarray(idx * MAX_ARGS, idx * MAX_ARGS + MAX_ARGS)));
+      } catch (err) {
+        errors.push(`calling thread, job ${idx}: ${err instanceof Error ? `${err.name}: ${err.message}` : String(err)}`);
+      }
+      Atomics.add(queue, Q_FINISHED, 1);
+    }
+  }
+
+  function runQueue(name: string, jobs: number[][]): void {
+    if (closed) throw new Error(`simd pool: cannot run "${name}": pool ${closedWhy}`);
+    const fn = index.get(name);
+    if (fn === undefined) throw new Error(`simd pool: the module has no exported function "${name}"`);
+    if (jobs.length > MAX_QUEUE) throw new Error(`simd pool: "${name}" got ${jobs.length} jobs, at most ${MAX_QUEUE}`);
+    if (jobs.length === 0) return;
+    const f = local[name];
+    const errors: string[] = [];
+    if (jobs.length === 1 || workers === 0) {
+      for (const j of jobs) f(...j);
+      return;
+    }
+    for (const j of jobs) if (j.length > MAX_ARGS) throw new Error(`simd pool: "${name}" has ${j.length} arguments, at most ${MAX_ARGS}`);
+    generation = (generation + 1) & 0x7fff;
+    const gen = generation;
+    jobs.forEach((j, i) => {
+      queueArgs.fill(0, i * MAX_ARGS, (i + 1) * MAX_ARGS);
+      queueArgs.set(j, i * MAX_ARGS);
+    });
+    Atomics.store(queue, Q_COUNT, jobs.length);
+    Atomics.store(queue, Q_FN, fn);
+    Atomics.store(queue, Q_FINISHED, 0);
+    for (const { ctl } of slots) Atomics.store(ctl, ERR, 0);
+    Atomics.store(queue, Q_NEXT, gen << 16); // publishes everything above
+    seq = (seq + 1) | 0;
+    for (let w = 0; w < workers; w++) {
+      if (exited[w] !== undefined) continue;
+      const { ctl, args: slotArgs } = slots[w];
+      slotArgs[0] = gen;
+      Atomics.store(ctl, FN, QUEUE);
+      Atomics.store(ctl, JOB, seq);
+      Atomics.notify(ctl, JOB);
+    }
+    drainQueue(gen, jobs.length, f, errors);
+    // Every job is taken; wait for those still running on workers (never for a worker that took none).
+    const deadline = performance.now() + timeoutMs;
+    for (let done = Atomics.load(queue, Q_FINISHED); done < jobs.length; done = Atomics.load(queue, Q_FINISHED)) {
+      const now = performance.now();
+      if (now > deadline) {
+        close(`a worker did not finish a job of "${name}" within ${timeoutMs} ms`);
+        throw new Error(`simd pool: "${name}" did not finish within ${timeoutMs} ms (worker stuck or dead); pool closed`);
+      }
+      // Short jobs end within microseconds: poll first, then sleep in slices (workers notify Q_FINISHED).
+      if (now - (deadline - timeoutMs) < 0.2) continue;
+      Atomics.wait(queue, Q_FINISHED, done, 1);
+    }
+    for (let w = 0; w < workers; w++) {
+      const { ctl, message } = slots[w];
+      if (Atomics.load(ctl, ERR) === 1) errors.push(`worker ${w + 1}: ${new TextDecoder().decode(message.slice(0, Atomics.load(ctl, ERR_LEN)))}`);
+    }
+    if (errors.length) throw new Error(`simd pool: "${name}" failed on ${errors.join('; ')}`);
+  }
+
   return {
     threads,
     run,
+    runQueue,
     close: () => close(),
     get closed() {
       return closed;
@@ -221,6 +312,15 @@ export function createSimdPool(
 interface ModuleMemory {
   wasmMemory?: WebAssembly.Memory;
   asm?: { memory?: WebAssembly.Memory };
+}
+
+let configuredThreads = 1;
+/** Threads our kernels use (set by wasm-threads.ts when it loads the threaded build). */
+export function setPoolThreads(n: number): void {
+  configuredThreads = Math.max(1, Math.floor(n));
+}
+export function poolThreads(): number {
+  return configuredThreads;
 }
 
 const pools = new WeakMap<object, Map<number, SimdPool>>();

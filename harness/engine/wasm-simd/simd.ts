@@ -24,6 +24,7 @@ export interface SimdKernels {
   im2col_nhwc(x: number, cols: number, ...geometryThenImages: number[]): void;
   col2im_nhwc(dcols: number, dx: number, ...geometryThenImages: number[]): void;
   bias_act(out: number, bias: number, rows: number, N: number, act: number): void;
+  maxpool_grad_nhwc(x: number, dy: number, dx: number, ...geometryThenImages: number[]): void;
   bn_train_fwd(x: number, gamma: number, beta: number, y: number, mean: number, variance: number, scratch: number, rows: number, C: number, eps: number): void;
   bn_train_grad(
     x: number, dy: number, gamma: number, mean: number, variance: number, dx: number, dgamma: number, dbeta: number,
