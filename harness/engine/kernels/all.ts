@@ -8,4 +8,5 @@ import './matmul.ts';
 import './identity.ts';
 import './channel-ops.ts';
 import './conv2d-forward.ts';
+import './batchnorm-train.ts';
 export {};
