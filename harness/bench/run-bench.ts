@@ -61,6 +61,11 @@ export async function runBench(opts: BenchOptions = {}): Promise<BenchReport> {
   if (opts.threads !== undefined) {
     if (!Number.isInteger(opts.threads) || opts.threads < 1) throw new Error(`--threads must be a positive integer, got ${opts.threads}`);
     process.env.DLGRADE_WASM_THREADS = String(opts.threads);
+  } else if (!process.env.DLGRADE_WASM_THREADS) {
+    // Like for like with the peer, which uses every core: the bench runs wasm on one thread per core (our
+    // kernels take their pieces from a queue, so a busy core slows a step but never stalls it). Grading and
+    // tests stay on one thread unless DLGRADE_WASM_THREADS says otherwise (they run side by side).
+    process.env.DLGRADE_WASM_THREADS = String(Math.min(8, os.availableParallelism()));
   }
   let backends = opts.backends;
   if (!backends) {
