@@ -7,9 +7,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { simdKernels } from '../wasm-simd/simd.ts';
 import { convForwardSimd } from './conv2d-simd.ts';
-import { heapOffset } from './gemm.ts';
 import { addWasmKernels } from './index.ts';
-import { applyBiasActivation } from './matmul.ts';
+import { biasActivation } from './matmul.ts';
 import type { BackendWasm } from './wasm-heap.ts';
 
 interface ConvArgs {
@@ -37,15 +36,7 @@ function viaSimd({ inputs, backend, attrs }: ConvArgs): tf.TensorInfo | undefine
     attrs.strides, attrs.dilations ?? 1, attrs.pad, attrs.dimRoundingMode, false, 'channelsLast',
   );
   const out = convForwardSimd(backend, simd, x, filter, c);
-  const activation = attrs.activation ?? 'linear';
-  const rows = c.batchSize * c.outHeight * c.outWidth;
-  if (activation === 'linear' || activation === 'relu') {
-    if (bias || activation === 'relu') {
-      simd.bias_act(heapOffset(backend, out, 'conv output'), bias ? heapOffset(backend, bias, 'conv bias') : 0, rows, c.outChannels, activation === 'relu' ? 1 : 0);
-    }
-    return out;
-  }
-  return applyBiasActivation(backend, out, bias, activation, preluActivationWeights, attrs.leakyreluAlpha);
+  return biasActivation(backend, simd, out, bias, attrs.activation, preluActivationWeights, attrs.leakyreluAlpha);
 }
 
 function wrap(upstream: tf.KernelConfig): tf.KernelFunc {

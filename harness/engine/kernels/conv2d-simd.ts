@@ -32,6 +32,20 @@ function colsPass(
   parallelParts(backend, simd, name, jobs);
 }
 
+/**
+ * Calls each(cols, b0, b1) for the batch in image chunks whose column buffer (im2col rows of images [b0, b1),
+ * byte offset cols, reused between chunks) stays under colsLimit; frees the buffer afterwards.
+ */
+function forEachColumnChunk(backend: BackendWasm, c: ConvInfo, what: string, each: (cols: number, b0: number, b1: number) => void): void {
+  const chunk = imagesPerChunk(c);
+  const cols = scratch(backend, chunk * c.outHeight * c.outWidth * c.filterHeight * c.filterWidth * c.inChannels, what);
+  try {
+    for (let b0 = 0; b0 < c.batchSize; b0 += chunk) each(cols, b0, Math.min(c.batchSize, b0 + chunk));
+  } finally {
+    freeScratch(backend, cols);
+  }
+}
+
 /** out [B, OH, OW, CO] = conv(x, filter); no bias or activation. */
 export function convForwardSimd(backend: BackendWasm, simd: SimdKernels, x: tf.TensorInfo, filter: tf.TensorInfo, c: ConvInfo): tf.TensorInfo {
   const out = alloc(backend, c.outShape);
@@ -46,19 +60,11 @@ export function convForwardSimd(backend: BackendWasm, simd: SimdKernels, x: tf.T
     gemm(backend, simd, { a: xOff, lda: K, transA: false, b: wOff, ldb: N, c: oOff, ldc: N, M, K, N });
     return out;
   }
-  const chunk = imagesPerChunk(c);
   const perImage = c.outHeight * c.outWidth;
-  const cols = scratch(backend, chunk * perImage * K, 'im2col');
-  try {
-    for (let b0 = 0; b0 < c.batchSize; b0 += chunk) {
-      const b1 = Math.min(c.batchSize, b0 + chunk);
-      colsPass(backend, simd, 'im2col_nhwc', cols, xOff, c, b0, b1);
-      const m = (b1 - b0) * perImage;
-      gemm(backend, simd, { a: cols, lda: K, transA: false, b: wOff, ldb: N, c: oOff + b0 * perImage * N * 4, ldc: N, M: m, K, N });
-    }
-  } finally {
-    freeScratch(backend, cols);
-  }
+  forEachColumnChunk(backend, c, 'im2col', (cols, b0, b1) => {
+    colsPass(backend, simd, 'im2col_nhwc', cols, xOff, c, b0, b1);
+    gemm(backend, simd, { a: cols, lda: K, transA: false, b: wOff, ldb: N, c: oOff + b0 * perImage * N * 4, ldc: N, M: (b1 - b0) * perImage, K, N });
+  });
   return out;
 }
 
@@ -75,17 +81,10 @@ export function convBackpropInputSimd(backend: BackendWasm, simd: SimdKernels, d
     product(backend, simd, dyOff, wOff, dxOff, c.batchSize * perImage, CO, K, false, true);
     return dx;
   }
-  const chunk = imagesPerChunk(c);
-  const dcols = scratch(backend, chunk * perImage * K, 'dcols');
-  try {
-    for (let b0 = 0; b0 < c.batchSize; b0 += chunk) {
-      const b1 = Math.min(c.batchSize, b0 + chunk);
-      product(backend, simd, dyOff + b0 * perImage * CO * 4, wOff, dcols, (b1 - b0) * perImage, CO, K, false, true);
-      colsPass(backend, simd, 'col2im_nhwc', dcols, dxOff, c, b0, b1);
-    }
-  } finally {
-    freeScratch(backend, dcols);
-  }
+  forEachColumnChunk(backend, c, 'dcols', (dcols, b0, b1) => {
+    product(backend, simd, dyOff + b0 * perImage * CO * 4, wOff, dcols, (b1 - b0) * perImage, CO, K, false, true);
+    colsPass(backend, simd, 'col2im_nhwc', dcols, dxOff, c, b0, b1);
+  });
   return dx;
 }
 
@@ -102,19 +101,12 @@ export function convBackpropFilterSimd(backend: BackendWasm, simd: SimdKernels, 
     gemm(backend, simd, { a: xOff, lda: K, transA: true, b: dyOff, ldb: CO, c: dwOff, ldc: CO, M: K, K: c.batchSize * perImage, N: CO });
     return dW;
   }
-  const chunk = imagesPerChunk(c);
-  const cols = scratch(backend, chunk * perImage * K, 'im2col');
-  try {
-    for (let b0 = 0; b0 < c.batchSize; b0 += chunk) {
-      const b1 = Math.min(c.batchSize, b0 + chunk);
-      colsPass(backend, simd, 'im2col_nhwc', cols, xOff, c, b0, b1);
-      gemm(backend, simd, {
-        a: cols, lda: K, transA: true, b: dyOff + b0 * perImage * CO * 4, ldb: CO, c: dwOff, ldc: CO,
-        M: K, K: (b1 - b0) * perImage, N: CO, accumulate: b0 > 0,
-      });
-    }
-  } finally {
-    freeScratch(backend, cols);
-  }
+  forEachColumnChunk(backend, c, 'im2col', (cols, b0, b1) => {
+    colsPass(backend, simd, 'im2col_nhwc', cols, xOff, c, b0, b1);
+    gemm(backend, simd, {
+      a: cols, lda: K, transA: true, b: dyOff + b0 * perImage * CO * 4, ldb: CO, c: dwOff, ldc: CO,
+      M: K, K: (b1 - b0) * perImage, N: CO, accumulate: b0 > 0,
+    });
+  });
   return dW;
 }

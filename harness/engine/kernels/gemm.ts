@@ -4,7 +4,7 @@
 // split between threads when the backend's memory is shared (../wasm-simd/simd-pool.ts).
 // Everything here works on byte offsets into the wasm heap; callers own the memory.
 import type * as tf from '@tensorflow/tfjs';
-import { simdKernels, type SimdKernels } from '../wasm-simd/simd.ts';
+import type { SimdKernels } from '../wasm-simd/simd.ts';
 import { poolThreads, simdPool, type SimdPool } from '../wasm-simd/simd-pool.ts';
 import type { BackendWasm } from './wasm-heap.ts';
 
@@ -41,23 +41,13 @@ export function freeScratch(backend: BackendWasm, p: number): void {
   internals(backend).wasm._free(p);
 }
 
-/** The SIMD kernels, or undefined where they cannot run (callers then take their fallback). */
-export function gemmKernels(backend: BackendWasm): SimdKernels | undefined {
-  return simdKernels(backend);
-}
-
-const pools = new WeakMap<object, SimdPool | null>();
-
-/** The thread pool when the threaded build runs with more than one thread (see wasm-threads.ts). */
+/**
+ * The thread pool when the threaded build runs with more than one thread (see wasm-threads.ts). simdPool
+ * keeps one per backend, and makes a new one if a timeout closed the last.
+ */
 function poolOf(backend: BackendWasm): SimdPool | undefined {
-  const mod = internals(backend).wasm;
-  let p = pools.get(mod);
-  if (p === undefined) {
-    const threads = poolThreads();
-    p = threads > 1 ? (simdPool(backend, threads) ?? null) : null;
-    pools.set(mod, p);
-  }
-  return p ?? undefined;
+  const threads = poolThreads();
+  return threads > 1 ? simdPool(backend, threads) : undefined;
 }
 
 /** Below this many multiply-adds a product runs on the calling thread alone (a hand-off costs ~tens of µs). */

@@ -11,8 +11,8 @@
 // as much as the GEMM itself for a 64-row batch): the plan counts it. Every call here uses fresh ids, so a
 // cached operator can never be reused for a different shape seen through the same tensor.
 import * as tf from '@tensorflow/tfjs';
-import { simdKernels } from '../wasm-simd/simd.ts';
-import { product } from './gemm.ts';
+import { simdKernels, type SimdKernels } from '../wasm-simd/simd.ts';
+import { freeScratch, heapOffset, product, scratch } from './gemm.ts';
 import { addWasmKernels } from './index.ts';
 import type { BackendWasm } from './wasm-heap.ts';
 
@@ -24,8 +24,6 @@ type RawBatchMatMul = (
 
 interface WasmModule {
   cwrap(name: string, ret: null, args: string[]): (...args: unknown[]) => void;
-  _malloc(bytes: number): number;
-  _free(ptr: number): void;
   HEAPU8: Uint8Array;
   tfjs: { registerTensor(id: number, size: number, offset: number): void; disposeData(id: number): void };
 }
@@ -57,11 +55,8 @@ function shapeBytes(shape: number[]): Uint8Array {
   return new Uint8Array(new Int32Array(shape).buffer);
 }
 
-/** Byte offset of a tensor's data on the wasm heap. */
 function offsetOf(backend: BackendWasm, t: tf.TensorInfo, what: string): number {
-  const d = internals(backend).dataIdMap.get(t.dataId);
-  if (!d) throw new Error(`BatchMatMul (dlgrade wasm kernel): ${what} of shape [${t.shape}] is not on the wasm backend`);
-  return d.memoryOffset;
+  return heapOffset(backend, t, `BatchMatMul ${what}`);
 }
 
 /**
@@ -114,13 +109,6 @@ function heapF32(backend: BackendWasm): Float32Array {
   return new Float32Array(heap.buffer, heap.byteOffset, heap.byteLength >> 2);
 }
 
-/** Scratch floats on the heap; returns the byte offset. */
-function scratch(backend: BackendWasm, floats: number): number {
-  const p = internals(backend).wasm._malloc(Math.max(4, floats * 4)) >>> 0;
-  if (p === 0) throw new Error(`BatchMatMul (dlgrade wasm kernel): out of wasm memory allocating ${floats * 4} bytes`);
-  return p;
-}
-
 export type Plan = 'direct' | 'flipped';
 
 /** Which algorithms may run; mutable so tests can exercise the XNNPACK paths (taken where SIMD is unavailable). */
@@ -161,7 +149,6 @@ export function firstUseOfWeights(backend: BackendWasm, t: tf.TensorInfo): boole
 
 /** op(A)[M, K] @ op(B)[K, N] into outOff, operands at byte offsets aOff, bOff (one 2-D slice each). */
 function product2d(backend: BackendWasm, aOff: number, bOff: number, outOff: number, M: number, K: number, N: number, tA: boolean, tB: boolean): void {
-  const w = internals(backend).wasm;
   if (M * N === 0) return;
   if (K === 0) {
     heapF32(backend).fill(0, outOff >> 2, (outOff >> 2) + M * N);
@@ -182,20 +169,20 @@ function product2d(backend: BackendWasm, aOff: number, bOff: number, outOff: num
   try {
     if (planProduct(M, K, N, tA, tB) === 'direct') {
       // A is stored [K, M] when tA, B is stored [N, K] when tB.
-      const a2 = tA ? scratch(backend, M * K) : aOff;
+      const a2 = tA ? scratch(backend, M * K, 'BatchMatMul operand') : aOff;
       if (tA) temps.push(a2);
-      const b2 = tB ? scratch(backend, K * N) : bOff;
+      const b2 = tB ? scratch(backend, K * N, 'BatchMatMul operand') : bOff;
       if (tB) temps.push(b2);
       if (tA) transposeAt(backend, aOff, K, M, a2);
       if (tB) transposeAt(backend, bOff, N, K, b2);
       gemmAt(backend, a2, b2, outOff, M, K, N);
     } else {
       // C^T[N, M] = op(B)^T[N, K] @ op(A)^T[K, M]. op(B)^T is B as stored when tB; op(A)^T is A as stored when tA.
-      const left = tB ? bOff : scratch(backend, K * N);
+      const left = tB ? bOff : scratch(backend, K * N, 'BatchMatMul operand');
       if (!tB) temps.push(left);
-      const right = tA ? aOff : scratch(backend, M * K);
+      const right = tA ? aOff : scratch(backend, M * K, 'BatchMatMul operand');
       if (!tA) temps.push(right);
-      const ct = scratch(backend, M * N);
+      const ct = scratch(backend, M * N, 'BatchMatMul operand');
       temps.push(ct);
       if (!tB) transposeAt(backend, bOff, K, N, left);
       if (!tA) transposeAt(backend, aOff, M, K, right);
@@ -203,7 +190,7 @@ function product2d(backend: BackendWasm, aOff: number, bOff: number, outOff: num
       transposeAt(backend, ct, N, M, outOff);
     }
   } finally {
-    for (const p of temps) w._free(p);
+    for (const p of temps) freeScratch(backend, p);
   }
 }
 
@@ -297,15 +284,7 @@ function fusedMatMul(args: MatMulArgs): tf.TensorInfo {
   const simd = matMulPaths.simd ? simdKernels(backend) : undefined;
   if (simd) {
     const out = batchMatMulImpl(backend, a, b, attrs.transposeA, attrs.transposeB);
-    const act = attrs.activation ?? 'linear';
-    const N = out.shape[out.shape.length - 1];
-    const biasOk = !bias || (bias.dtype === 'float32' && bias.shape.reduce((p, d) => p * d, 1) === N);
-    if ((act === 'linear' || act === 'relu') && biasOk) {
-      const rows = out.shape.reduce((p, d) => p * d, 1) / Math.max(1, N);
-      if (bias || act === 'relu') simd.bias_act(offsetOf(backend, out, 'out'), bias ? offsetOf(backend, bias, 'bias') : 0, rows, N, act === 'relu' ? 1 : 0);
-      return out;
-    }
-    return applyBiasActivation(backend, out, bias, act, preluActivationWeights, attrs.leakyreluAlpha);
+    return biasActivation(backend, simd, out, bias, attrs.activation, preluActivationWeights, attrs.leakyreluAlpha);
   }
   if (!attrs.transposeA && !attrs.transposeB && unbatched && upstreamFused) {
     const [M, K] = a.shape.slice(-2);
@@ -318,6 +297,31 @@ function fusedMatMul(args: MatMulArgs): tf.TensorInfo {
   }
   const out = batchMatMulImpl(backend, a, b, attrs.transposeA, attrs.transposeB);
   return applyBiasActivation(backend, out, bias, attrs.activation, preluActivationWeights, attrs.leakyreluAlpha);
+}
+
+/**
+ * out + bias, then the fused activation, for out [..., N] and a bias of N values: bias and relu in one SIMD
+ * pass over out (in place), anything else through applyBiasActivation. Returns the result; consumes `out`.
+ */
+export function biasActivation(
+  backend: BackendWasm,
+  simd: SimdKernels,
+  out: tf.TensorInfo,
+  bias: tf.TensorInfo | undefined,
+  activation = 'linear',
+  preluActivationWeights?: tf.TensorInfo,
+  leakyreluAlpha?: number,
+): tf.TensorInfo {
+  const N = out.shape[out.shape.length - 1];
+  const biasOk = !bias || (bias.dtype === 'float32' && bias.shape.reduce((p, d) => p * d, 1) === N);
+  if ((activation === 'linear' || activation === 'relu') && biasOk) {
+    const rows = out.shape.reduce((p, d) => p * d, 1) / Math.max(1, N);
+    if (bias || activation === 'relu') {
+      simd.bias_act(offsetOf(backend, out, 'out'), bias ? offsetOf(backend, bias, 'bias') : 0, rows, N, activation === 'relu' ? 1 : 0);
+    }
+    return out;
+  }
+  return applyBiasActivation(backend, out, bias, activation, preluActivationWeights, leakyreluAlpha);
 }
 
 /** out + bias, then the fused activation, through the registered wasm kernels; consumes `out`. */

@@ -229,7 +229,7 @@ export function createSimdPool(
 
   let generation = 0;
 
-  /** Takes queue jobs of generation gen until none is left; returns the error text of a job that threw. */
+  /** Takes queue jobs of generation gen until none is left; a job that throws adds its text to errors. */
   function drainQueue(gen: number, count: number, f: Export, errors: string[]): void {
     for (;;) {
       const cur = Atomics.load(queue, Q_NEXT);
