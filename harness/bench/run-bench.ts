@@ -1,6 +1,7 @@
 import os from 'node:os';
 import { BACKENDS, initEngine, isBackendName, type BackendName } from '../engine/backend.ts';
 import { formatProfile } from '../engine/kernel-profile.ts';
+import { nativeBlasStatus } from '../engine/native/native-blas.ts';
 import { defaultPeerScript, findPythonWithTorch, runPeer, type PeerResult } from './peer.ts';
 import { isWorkloadName, runWorkload, WORKLOAD_NAMES, type WorkloadName } from './workloads.ts';
 
@@ -84,6 +85,9 @@ export async function runBench(opts: BenchOptions = {}): Promise<BenchReport> {
       continue;
     }
     log(`${backend}: ${engine.label}`);
+    if (backend === 'wasm' && !engine.blas) {
+      notes.push(`wasm: products on the wasm GEMM, not a native BLAS (${nativeBlasStatus().reason ?? 'switched off'}); see harness/engine/native/README.md`);
+    }
     for (const w of workloads) {
       const label = `${backend} ${w}`;
       opts.progress?.(label, 0, 1);

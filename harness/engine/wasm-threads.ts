@@ -153,7 +153,11 @@ export function useThreadedWasm(threads = wantedThreads()): ThreadedWasmInfo {
     async () => {
       try {
         const mod = await loadThreadedModule(threads);
-        setThreadsCount(threads);
+        // XNNPACK's own pthreadpool stays at one thread: the heavy kernels are ours and run on our pool
+        // (setPoolThreads), and XNNPACK waking a third thread on 2 cores for every small elementwise op cost
+        // more than it saved (bench, 2 rounds each, XNNPACK on 1 vs 2 threads: ConvNet 615-635 vs 680-723
+        // ms, FC 892-917 vs 941-962 ms, ResNet-18 119-140 vs 131-185 ms).
+        setThreadsCount(1);
         setPoolThreads(threads);
         const backend = new BackendWasm(mod as unknown as ConstructorParameters<typeof BackendWasm>[0]);
         // The pool's threads live as long as the backend; Emscripten ref()s their workers when they start,

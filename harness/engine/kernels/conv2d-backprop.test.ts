@@ -5,6 +5,7 @@ import { makeRng, type Rng } from '../seed.ts';
 import { normals, onBoth, relErr, runOn, setUpBackends } from './backend-compare.ts';
 import { backpropFilterPaths } from './conv2d-backprop-filter.ts';
 import { backpropInputPaths } from './conv2d-backprop-input.ts';
+import { blasPaths, nativeBlasStatus } from '../native/native-blas.ts';
 import { colsLimit } from './im2col.ts';
 
 type Pad = 'same' | 'valid' | number | tf.backend_util.ExplicitPadding;
@@ -68,27 +69,32 @@ const allCases = [...fixed, ...Array.from({ length: 10 }, (_, i) => randomCase(m
 beforeAll(setUpBackends);
 afterEach(() => {
   colsLimit.floats = 1 << 23;
-  setPaths('simd');
+  setPaths('blas');
   backpropFilterPaths.maxGridWaste = defaultGridWaste;
 });
 const defaultGridWaste = backpropFilterPaths.maxGridWaste;
-type Paths = 'simd' | 'fast' | 'general';
+type Paths = 'blas' | 'simd' | 'fast' | 'general';
 /**
- * simd: our SIMD GEMM with im2col/col2im (the default). Without SIMD (tfjs's non-SIMD build) the fallbacks
- * run: fast, every stride-1 problem takes its fast path; general, every problem takes the general one.
+ * blas: im2col/col2im with the products on the native BLAS (the default where it loads); simd: the same
+ * with our wasm SIMD GEMM. Without SIMD (tfjs's non-SIMD build) the fallbacks run: fast, every stride-1
+ * problem takes its fast path; general, every problem takes the general one.
  */
 function setPaths(p: Paths): void {
-  backpropFilterPaths.simd = p === 'simd';
-  backpropInputPaths.simd = p === 'simd';
+  blasPaths.native = p === 'blas';
+  backpropFilterPaths.simd = p === 'blas' || p === 'simd';
+  backpropInputPaths.simd = p === 'blas' || p === 'simd';
   backpropFilterPaths.grid = p === 'fast';
   backpropFilterPaths.maxGridWaste = p === 'fast' ? Infinity : defaultGridWaste;
   backpropInputPaths.forwardConv = p === 'fast';
 }
 
-// Every case runs three times: on the SIMD GEMM, and on each fallback (stride-1 fast paths: padded-grid
-// im2col for dW, XNNPACK forward convolution for dx; the general path: gather im2col + GEMM, GEMM + col2im).
+// Every case runs on the native BLAS (where it loads), on the wasm SIMD GEMM, and on each fallback (stride-1
+// fast paths: padded-grid im2col for dW, XNNPACK forward convolution for dx; the general path: gather
+// im2col + GEMM, GEMM + col2im).
+const blasLoaded = nativeBlasStatus().blas !== undefined;
 const variants = [
-  { name: 'SIMD GEMM (default)', fast: 'simd' },
+  ...(blasLoaded ? [{ name: 'native BLAS GEMM (default)', fast: 'blas' } as const] : []),
+  { name: 'wasm SIMD GEMM', fast: 'simd' },
   { name: 'fallback, stride-1 fast paths forced', fast: 'fast' },
   { name: 'fallback, general path forced', fast: 'general' },
 ] as const;

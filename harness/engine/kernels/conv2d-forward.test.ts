@@ -1,10 +1,11 @@
 // Conv2D / FusedConv2D through im2col + GEMM (large new filters, small outputs) against cpu: strides,
 // paddings, bias and activations, and the second use of a filter (upstream's cached operator).
 import * as tf from '@tensorflow/tfjs';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { makeRng } from '../seed.ts';
 import { normals, onBoth, relErr, setUpBackends } from './backend-compare.ts';
 import { planProduct } from './matmul.ts';
+import { blasPaths, nativeBlasStatus } from '../native/native-blas.ts';
 
 const rng = makeRng('conv2d-gemm');
 const TOL = 1e-5;
@@ -22,7 +23,17 @@ const CASES: { x: [number, number, number, number]; f: [number, number, number, 
   { x: [2, 3, 3, 48], f: [1, 1, 48, 80], s: 2, pad: 'valid' }, // 1x1 projection shortcut
 ];
 
-describe('conv via im2col + GEMM on wasm', () => {
+// The products on the native BLAS (the default where it loads) and on our wasm SIMD GEMM.
+const GEMMS = [...(nativeBlasStatus().blas ? [{ gemm: 'native BLAS', blas: true }] : []), { gemm: 'wasm SIMD GEMM', blas: false }];
+
+describe.each(GEMMS)('conv via im2col + GEMM on wasm ($gemm)', ({ blas }) => {
+  beforeEach(() => {
+    blasPaths.native = blas;
+  });
+  afterEach(() => {
+    blasPaths.native = true;
+  });
+
   it.each(CASES)('conv2d x $x filter $f stride $s pad $pad: first and repeated use', async (c) => {
     const info = tf.backend_util.computeConv2DInfo(c.x, c.f, c.s, 1, c.pad);
     const [KH, KW, CI, CO] = c.f;

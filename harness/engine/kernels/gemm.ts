@@ -1,11 +1,14 @@
 // The matrix product every dense and convolution kernel of ours runs on: gemm_f32 of ../wasm-simd (a 4x8
 // register-tiled SIMD GEMM that reads its operands in place, ~48 GFLOP/s on one core here against ~31 for
 // XNNPACK, which also re-packs its right operand for every new weight tensor, i.e. every training step),
-// split between threads when the backend's memory is shared (../wasm-simd/simd-pool.ts).
+// split between threads when the backend's memory is shared (../wasm-simd/simd-pool.ts) — or, where the
+// machine has a fast BLAS and the native bridge is built, on that BLAS in place on the heap (~110 GFLOP/s
+// per core here with OpenBLAS: ../native/native-blas.ts).
 // Everything here works on byte offsets into the wasm heap; callers own the memory.
 import type * as tf from '@tensorflow/tfjs';
 import type { SimdKernels } from '../wasm-simd/simd.ts';
 import { poolThreads, simdPool, type SimdPool } from '../wasm-simd/simd-pool.ts';
+import { nativeBlas } from '../native/native-blas.ts';
 import type { BackendWasm } from './wasm-heap.ts';
 
 interface HeapModule {
@@ -39,6 +42,11 @@ export function scratch(backend: BackendWasm, floats: number, what: string): num
 
 export function freeScratch(backend: BackendWasm, p: number): void {
   internals(backend).wasm._free(p);
+}
+
+/** The heap as bytes, for the native BLAS (a fresh view each time: the memory can grow between calls). */
+function heapBytes(backend: BackendWasm): Uint8Array {
+  return internals(backend).wasm.HEAPU8;
 }
 
 /**
@@ -103,6 +111,11 @@ const PIECES_PER_THREAD = 3;
 /** Runs one product, on every thread of the pool when it is large enough. */
 export function gemm(backend: BackendWasm, simd: SimdKernels, g: GemmCall): void {
   if (g.M <= 0 || g.N <= 0) return;
+  const blas = nativeBlas();
+  if (blas) {
+    blas.sgemm(heapBytes(backend), g.a, g.lda, g.transA ? 1 : 0, g.b, g.ldb, 0, g.c, g.ldc, g.M, g.K, g.N, g.accumulate ? 1 : 0);
+    return;
+  }
   const pool = g.M * g.K * g.N >= PARALLEL_MIN_MACS ? poolOf(backend) : undefined;
   if (!pool) {
     simd.gemm_f32(...(argsOf(g) as Parameters<SimdKernels['gemm_f32']>));
@@ -143,6 +156,12 @@ export function product(
   aOff: number, bOff: number, cOff: number, M: number, K: number, N: number, transA: boolean, transB: boolean,
 ): void {
   if (M * N === 0) return;
+  const blas = nativeBlas();
+  if (blas) {
+    // BLAS reads either operand transposed in place at full speed: one call, no scratch.
+    blas.sgemm(heapBytes(backend), aOff, transA ? M : K, transA ? 1 : 0, bOff, transB ? K : N, transB ? 1 : 0, cOff, N, M, K, N, 0);
+    return;
+  }
   if (transA && K <= SHORT_K) {
     // A dense layer's dW = x^T dy: a short inner dimension (the batch) makes gemm_f32's strided reads of A^T
     // cost more than laying A out again (measured 3072x64x1024: 18.6 ms in place, 15.0 transposed first).

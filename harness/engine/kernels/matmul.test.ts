@@ -5,6 +5,7 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { makeRng } from '../seed.ts';
 import { normals, onBoth, relErr, runOn, setUpBackends } from './backend-compare.ts';
 import { matMulPaths, planProduct, transpose2d } from './matmul.ts';
+import { blasPaths, nativeBlasStatus } from '../native/native-blas.ts';
 
 const TOL = 1e-5;
 const rng = makeRng('matmul');
@@ -14,12 +15,15 @@ beforeAll(async () => {
 });
 afterEach(() => {
   matMulPaths.simd = true;
+  blasPaths.native = true;
 });
 
-// Our SIMD GEMM (the default) and the XNNPACK paths taken where SIMD kernels cannot load.
+// The native BLAS (the default where it loads), our wasm SIMD GEMM, and the XNNPACK paths taken where SIMD
+// kernels cannot load.
 const PATHS = [
-  { name: 'SIMD GEMM', simd: true },
-  { name: 'XNNPACK fallback', simd: false },
+  ...(nativeBlasStatus().blas ? [{ name: 'native BLAS', simd: true, blas: true }] : []),
+  { name: 'wasm SIMD GEMM', simd: true, blas: false },
+  { name: 'XNNPACK fallback', simd: false, blas: false },
 ];
 
 /** Operand shapes for op(a) [.., M, K] and op(b) [.., K, N] stored as the transpose flags say. */
@@ -57,9 +61,10 @@ const FLAGS: [boolean, boolean][] = [
   [true, true],
 ];
 
-describe.each(PATHS)('BatchMatMul on wasm ($name)', ({ simd }) => {
+describe.each(PATHS)('BatchMatMul on wasm ($name)', ({ simd, blas }) => {
   beforeEach(() => {
     matMulPaths.simd = simd;
+    blasPaths.native = blas;
   });
   it.each(FLAGS)('2-D, odd shapes, transposeA=%s transposeB=%s', async (tA, tB) => {
     for (const [M, K, N] of [
@@ -125,9 +130,10 @@ describe.each(PATHS)('BatchMatMul on wasm ($name)', ({ simd }) => {
   });
 });
 
-describe.each(PATHS)('_FusedMatMul on wasm ($name)', ({ simd }) => {
+describe.each(PATHS)('_FusedMatMul on wasm ($name)', ({ simd, blas }) => {
   beforeEach(() => {
     matMulPaths.simd = simd;
+    blasPaths.native = blas;
   });
   const cases: { act: tf.fused.Activation; tA: boolean; tB: boolean; batch: number }[] = [
     { act: 'linear', tA: false, tB: false, batch: 1 }, // upstream's fast path, kept
@@ -162,9 +168,10 @@ describe.each(PATHS)('_FusedMatMul on wasm ($name)', ({ simd }) => {
   });
 });
 
-describe.each(PATHS)('_FusedMatMul with new, large weights (transposed instead of packed) ($name)', ({ simd }) => {
+describe.each(PATHS)('_FusedMatMul with new, large weights (transposed instead of packed) ($name)', ({ simd, blas }) => {
   beforeEach(() => {
     matMulPaths.simd = simd;
+    blasPaths.native = blas;
   });
   it('matches cpu on first use (our plan) and on reuse (upstream, cached)', async () => {
     const [M, K, N] = [3, 200, 300];

@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initEngine } from '../backend.ts';
 import { makeRng } from '../seed.ts';
+import { blasPaths } from '../native/native-blas.ts';
 import { useThreadedWasm } from '../wasm-threads.ts';
 import { normals, onBoth, relErr } from './backend-compare.ts';
 
@@ -13,6 +14,8 @@ const rng = makeRng('threaded-kernels');
 const TOL = 1e-5;
 
 beforeAll(async () => {
+  // The wasm pool's products, not the native BLAS (which has its own tests: ../native).
+  blasPaths.native = false;
   useThreadedWasm(2);
   const info = await initEngine('wasm');
   expect(info.threads, info.label).toBe(2);
