@@ -49,9 +49,12 @@ static napi_value Open(napi_env env, napi_callback_info info) {
     return NULL;
   }
   if (sgemm) return string_value(env, strcmp(path, library) == 0 ? "" : "another BLAS is already open");
-  // OpenBLAS starts one thread per core when it loads; start with one, native-blas.ts sets the count it wants.
-  setenv("OPENBLAS_NUM_THREADS", "1", 0);
+  // OpenBLAS starts one thread per core when it loads; start it with one (native-blas.ts then sets the count
+  // it wants), and take the variable away again: child processes (the bench's PyTorch peer) must not inherit it.
+  const int had_env = getenv("OPENBLAS_NUM_THREADS") != NULL;
+  if (!had_env) setenv("OPENBLAS_NUM_THREADS", "1", 1);
   void* h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+  if (!had_env) unsetenv("OPENBLAS_NUM_THREADS");
   if (!h) return string_value(env, dlerror());
   sgemm_fn f = (sgemm_fn)dlsym(h, "cblas_sgemm");
   if (!f) {
