@@ -67,7 +67,7 @@ export function register(program: Command): void {
     .option('--python <exe>', 'Python with torch for the peer (default: DLGRADE_PYTHON, python3, /usr/bin/python3)')
     .option('--tiny', 'smoke run: 128 images, one timed repeat (not comparable with the peer)')
     .option('--profile', 'after the timed repeats, time every kernel of one more repeat and print the slowest')
-    .option('--threads <n>', 'threads for wasm (DLGRADE_WASM_THREADS) and for the PyTorch peer; default: DLGRADE_WASM_THREADS if set, else one per core for both')
+    .option('--threads <n>', 'threads for our engine (DLGRADE_WASM_THREADS: the native BLAS, else the threaded wasm build) and for the PyTorch peer; default: DLGRADE_WASM_THREADS if set, else one per core for both')
     .option('--optimizer <kind>', 'fused (ours, PyTorch semantics) or tfjs (tf.train.*), for comparisons', 'fused')
     .action(async (o: BenchCliOptions) => {
       if (o.optimizer !== 'fused' && o.optimizer !== 'tfjs') throw new Error(`--optimizer must be fused or tfjs, got "${o.optimizer}"`);

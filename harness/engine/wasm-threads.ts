@@ -42,7 +42,8 @@ type Factory = (config: Record<string, unknown>) => Promise<ThreadedModule>;
 const require = createRequire(import.meta.url);
 
 /**
- * Threads to use: DLGRADE_WASM_THREADS if set (at most 8, the pool Emscripten pre-spawns), else 1.
+ * Threads to use: DLGRADE_WASM_THREADS if set (at most 8, the pool Emscripten pre-spawns), else 1. They go to
+ * the native BLAS when one runs the products (native/native-blas.ts), else to the threaded wasm build.
  * More threads pay on an idle machine with large products; on a busy one (other tests, several graders side
  * by side) XNNPACK's threads wait on each other and steps get slower than with one (measured: FC epoch
  * 1.6 s with 1 thread, 1.9 s with 2 at load 4 on 2 cores; ResNet-18 step 0.58 s vs 0.97 s), so it is opt-in.
