@@ -49,6 +49,7 @@ async function tryWasm(): Promise<EngineInfo> {
   // (measured: ResNet-18 step 70 ms vs 74 with both). Without one, the threaded build runs our pool
   // (DLGRADE_WASM_THREADS > 1): see wasm-threads.ts.
   const blas = nativeBlasStatus().blas;
+  const blasLabel = blas ? nativeBlasLabel() : undefined;
   const threading = useThreadedWasm(blas ? 1 : wantedThreads());
   const kernels = await installWasmKernels();
   if (!(await tf.setBackend('wasm'))) throw new Error('the wasm backend failed to initialise');
@@ -59,7 +60,7 @@ async function tryWasm(): Promise<EngineInfo> {
     simd ? 'simd' : 'no simd',
     `${threads} thread${threads === 1 ? '' : 's'}`,
     ...(kernels.length ? ['dlgrade kernels'] : []),
-    ...(blas ? [`products on ${nativeBlasLabel()}`] : []),
+    ...(blasLabel ? [`products on ${blasLabel}`] : []),
   ];
   const why = threading.fallbackReason && threading.fallbackReason !== 'one thread requested' ? `; threads unavailable: ${threading.fallbackReason}` : '';
   return {
@@ -67,7 +68,7 @@ async function tryWasm(): Promise<EngineInfo> {
     tfjsVersion: tf.version.tfjs,
     threads,
     kernels,
-    ...(blas ? { blas: nativeBlasLabel() } : {}),
+    ...(blasLabel ? { blas: blasLabel } : {}),
     label: `tfjs ${tf.version.tfjs} wasm (${parts.join(', ')}${why})`,
   };
 }

@@ -13,11 +13,10 @@ import { setPoolThreads } from './wasm-simd/simd-pool.ts';
 // workers, so we load the threaded build the way it expects there: the worker script as a real file, the
 // main script as a path, and register the result as the 'wasm' backend (same kernels, same BackendWasm).
 //
-// Two more things stand in the way and are handled here:
-//  - the C side caps the pool at hardware_concurrency / 2 (it assumes two hyper-threads per core), which is 1
-//    on a 2-vCPU machine; os.cpus() is doubled while the module's constructors run so the cap is the core count;
-//  - the pool's threads must have started before the first parallel kernel: the main thread blocks in that
-//    kernel and could not serve a worker that is still loading, so we wait for every worker to report in.
+// Emscripten's pthread workers must have started before the first kernel that could use them (the main
+// thread blocks in it and could not serve a worker still loading), so we wait for every worker to report in.
+// XNNPACK's own pool is kept at one thread (below), so the C side's cap on it (hardware_concurrency / 2)
+// does not matter; the heavy kernels run on our pool (wasm-simd/simd-pool.ts).
 
 export interface ThreadedWasmInfo {
   threads: number;
@@ -82,16 +81,10 @@ function workerScript(dir: string): string {
   return file;
 }
 
-async function loadThreadedModule(threads: number): Promise<ThreadedModule> {
+async function loadThreadedModule(): Promise<ThreadedModule> {
   const dir = wasmOutDir();
   const factory = require(path.join(dir, 'tfjs-backend-wasm-threaded-simd.js')) as Factory;
   const worker = workerScript(dir);
-  const realCpus = os.cpus;
-  // See the note at the top: lifts the C side's "cores / 2" cap while its static constructors run.
-  os.cpus = () => {
-    const c = realCpus();
-    return c.length >= threads * 2 ? c : Array.from({ length: threads * 2 }, (_, i) => c[i % c.length]);
-  };
   // Emscripten spawns its workers with `new Worker(file)`, which inherits this process's execArgv: under tsx
   // or vitest every worker would load their loaders too (seconds and ~15 MB each). The worker script is plain
   // CommonJS and needs none of it.
@@ -116,7 +109,6 @@ async function loadThreadedModule(threads: number): Promise<ThreadedModule> {
       }, reject);
     });
   } finally {
-    os.cpus = realCpus;
     (workerThreads as { Worker: typeof RealWorker }).Worker = RealWorker;
   }
   const deadline = Date.now() + 30_000;
@@ -153,7 +145,7 @@ export function useThreadedWasm(threads = wantedThreads()): ThreadedWasmInfo {
     'wasm',
     async () => {
       try {
-        const mod = await loadThreadedModule(threads);
+        const mod = await loadThreadedModule();
         // XNNPACK's own pthreadpool stays at one thread: the heavy kernels are ours and run on our pool
         // (setPoolThreads), and XNNPACK waking a third thread on 2 cores for every small elementwise op cost
         // more than it saved (bench, 2 rounds each, XNNPACK on 1 vs 2 threads: ConvNet 615-635 vs 680-723

@@ -90,7 +90,8 @@ static napi_value Threads(napi_env env, napi_callback_info info) {
   return r;
 }
 
-// The last float of a stored rows x cols matrix with row stride ld, as a byte offset past its start.
+// Whether a stored rows x cols matrix with row stride ld, starting at byte offset off, is 4-byte aligned and
+// ends inside a heap of `bytes` bytes.
 static int fits(uint64_t off, int64_t rows, int64_t cols, int64_t ld, uint64_t bytes) {
   if (rows <= 0 || cols <= 0) return 1;
   if (off % 4 != 0 || ld < cols) return 0;
