@@ -1,14 +1,10 @@
 // What the harness itself says about the seed's ConvNet (harness/models/convnet.ts, built here in the grader):
 // the output shape after every layer (table B.1) and the parameters per layer. Tests compare the
-// submission's table and model with these, never with figures copied from the submission.
+// submission's table and its rebuilt model with these, never with figures copied from the submission.
 import * as tf from '@tensorflow/tfjs';
-import { countParameters } from '../../harness/checks/parameter-count.ts';
-import { formatShapeHWC } from '../../harness/checks/model-summary.ts';
-import { convNet } from '../../harness/models/convnet.ts';
-import type { ProbeFailureKind, SubmissionHandle } from '../../harness/runner/submission.ts';
-import { GradingFailure } from '../../harness/checks/report-helpers.ts';
+import { countParameters, GradingFailure, type Submission } from 'dlgrade/kit';
+import { convNet, formatShapeHWC } from 'dlgrade/kit/models';
 import type { ConvNetOptions } from './contract.ts';
-import type { ModelProbe } from './probes.ts';
 
 export interface ConvNetExpectation {
   /** Table B.1: "Input" then one row per layer, HxWxC strings as the seed writes them. */
@@ -44,7 +40,6 @@ export function convNetExpectation(): ConvNetExpectation {
     return cached;
   } finally {
     model.dispose();
-    tf.disposeVariables();
   }
 }
 
@@ -54,7 +49,7 @@ export function convNetExpectation(): ConvNetExpectation {
  * else is rethrown as it is.
  */
 export function explainConvNetError(e: unknown, opts: ConvNetOptions | undefined): never {
-  const kind = (e as { kind?: ProbeFailureKind }).kind;
+  const kind = (e as { kind?: string }).kind;
   if (kind === 'threw' && e instanceof Error && /layer\.apply is not a function|reading 'length'|inboundNodes|is not a Layer|Write code here/i.test(e.message)) {
     throw new GradingFailure(
       `createConvNet(${JSON.stringify(opts ?? {})}) failed: ${e.message}. Expected a model built from layers only: something in the layer list is not a tf.layers.Layer — most likely a placeholder string ("Write code here.") left in the list (B.2: remove the placeholders and add the missing layers)`,
@@ -63,10 +58,10 @@ export function explainConvNetError(e: unknown, opts: ConvNetOptions | undefined
   throw e;
 }
 
-/** convnetModel through the handle, with explainConvNetError's feedback. */
-export async function convnetModel(sub: SubmissionHandle, opts: ConvNetOptions | undefined, inputs: number[][]): Promise<ModelProbe> {
+/** The student's ConvNet rebuilt in the grader, with explainConvNetError's feedback. */
+export async function convnetModel(sub: Submission, opts?: ConvNetOptions): Promise<tf.LayersModel> {
   try {
-    return await sub.call<ModelProbe>('convnetModel', { opts, inputs });
+    return await sub.model('convnetModel', { opts }, { what: `createConvNet(${JSON.stringify(opts ?? {})})` });
   } catch (e) {
     explainConvNetError(e, opts);
   }

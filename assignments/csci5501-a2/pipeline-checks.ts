@@ -1,9 +1,7 @@
 // The data pipeline checks (exercise D), shared by the public and hidden suites. The suites rebuild the raw
 // images from the same ImageSpec the probe used and compute the expected statistics and batches here.
-import { GradingFailure, note } from '../../harness/checks/report-helpers.ts';
-import type { SubmissionHandle } from '../../harness/runner/submission.ts';
+import { batchSizes, GradingFailure, note, randomImages, type ImageSpec, type Submission } from 'dlgrade/kit';
 import type { PipelineOptions, RawImages } from './contract.ts';
-import { batchSizes, randomImages, type ImageSpec } from './inputs.ts';
 import type { PipelineProbe } from './probes.ts';
 
 export interface PipelineCase {
@@ -13,8 +11,8 @@ export interface PipelineCase {
   opts?: PipelineOptions;
 }
 
-export function callPipeline(sub: SubmissionHandle, c: PipelineCase, collect: ('train' | 'val' | 'test')[]): Promise<PipelineProbe> {
-  return sub.call<PipelineProbe>('pipeline', { ...c, collect });
+export function callPipeline(sub: Submission, c: PipelineCase, collect: ('train' | 'val' | 'test')[]): Promise<PipelineProbe> {
+  return sub.call<PipelineProbe>('pipeline', { ...c, collect }, { what: describeCase(c) });
 }
 
 export const describeCase = (c: PipelineCase) =>
@@ -104,10 +102,6 @@ export function unaugmentedFraction(got: NonNullable<PipelineProbe['loaders']['t
   for (let i = 0; i < n; i++) if (known.has(key(got.xs, i * per))) same++;
   note(`${same} of ${n} training samples were yielded un-augmented`);
   return n ? same / n : 1;
-}
-
-export function problem(where: string, what: string, look: string): GradingFailure {
-  return new GradingFailure(`${where}: ${what} (${look})`);
 }
 
 export { randomImages };

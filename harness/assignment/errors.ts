@@ -17,12 +17,11 @@ export function formatIssue(i: AssignmentIssue): string {
 }
 
 export class AssignmentError extends Error {
-  constructor(readonly issues: AssignmentIssue[]) {
-    super(
-      issues.length === 1
-        ? `invalid assignment: ${formatIssue(issues[0]!)}`
-        : `invalid assignment (${issues.length} problems):\n${issues.map((i) => `  ${formatIssue(i)}`).join('\n')}`,
-    );
+  constructor(
+    readonly issues: AssignmentIssue[],
+    what = 'invalid assignment',
+  ) {
+    super(issues.length === 1 ? `${what}: ${formatIssue(issues[0]!)}` : `${what} (${issues.length} problems):\n${issues.map((i) => `  ${formatIssue(i)}`).join('\n')}`);
     this.name = 'AssignmentError';
   }
 }

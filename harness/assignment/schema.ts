@@ -27,6 +27,10 @@ export const assignmentSchema = {
         testTimeoutMs: positiveMs,
         totalTimeoutMs: positiveMs,
         memoryMb: { type: 'integer', minimum: 64 },
+        // What a submission folder may hold before anything is bundled (harness/runner/submission-limits.ts).
+        submissionFileMb: { type: 'number', exclusiveMinimum: 0 },
+        submissionTotalMb: { type: 'number', exclusiveMinimum: 0 },
+        submissionFiles: { type: 'integer', minimum: 1 },
       },
     },
     seeds: { type: 'object', additionalProperties: { type: 'integer' } },

@@ -65,6 +65,12 @@ export interface Limits {
   totalTimeoutMs: number;
   /** Memory limit of the process that runs the submission (process isolation only). */
   memoryMb: number;
+  /** Largest file a submission folder may hold, in MB (node_modules and .git aside; default 2). */
+  submissionFileMb?: number;
+  /** Largest total size of a submission folder's files, in MB (default 50). */
+  submissionTotalMb?: number;
+  /** Most files a submission folder may hold (default 2,000). */
+  submissionFiles?: number;
 }
 
 export interface Assignment {

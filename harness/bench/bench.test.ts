@@ -1,12 +1,16 @@
 // Smoke test of `dlgrade bench` (tiny data, wasm only, seconds): every workload trains to a finite loss and
 // is timed; the table and the JSON carry the peer's figures; the peer runner parses torch_peer.py's output and
-// fails clearly. The full bench is `npm run bench`, not part of npm test.
+// fails clearly. `--grading` on the mini assignment with a fake peer and a class of two. The full bench is
+// `npm run bench`, not part of npm test.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { folderMember } from './bench-class.ts';
+import { formatGradingTable, gradingJson, runGradingBench } from './grading-bench.ts';
+import { runGradingPeer } from './grading-peer.ts';
 import { parsePeerOutput, runPeer } from './peer.ts';
 import { benchJson, formatBenchTable, parseBackends, parseWorkloads, runBench, type BenchReport } from './run-bench.ts';
 
@@ -110,5 +114,71 @@ describe('PyTorch peer runner', () => {
   it('rejects output that is not the peer JSON', () => {
     expect(() => parsePeerOutput('hello', 'x')).toThrow(/printed no JSON/);
     expect(() => parsePeerOutput('{"engine": "p", "ms": {"fc": "slow"}}', 'x')).toThrow(/ms\.fc is not a number/);
+  });
+});
+
+describe('dlgrade bench --grading (mini assignment)', () => {
+  const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+  const mini = path.join(root, 'fixtures/assignments/mini');
+  const submissions = path.join(root, 'fixtures/submissions/mini');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dlgrade-bench-grading-test-'));
+
+  it('grades the reference, times each test against the peer, and times a class', async () => {
+    // A peer in the documented shape: ms per convergence test id, total_ms; it echoes its --threads.
+    const peer = path.join(dir, 'bench-peer.py');
+    fs.writeFileSync(
+      peer,
+      'import json, sys\nt = int(sys.argv[sys.argv.index("--threads") + 1])\nprint(json.dumps({"engine": "pytorch fake", "threads": t, "assignment": "mini", "ms": {"B.train.loss": 50.0}, "total_ms": 50.0}))\n',
+    );
+    const r = await runGradingBench({
+      assignment: mini,
+      reference: path.join(submissions, 'correct'),
+      peerScript: peer,
+      classSize: 2,
+      // The correct submission and one that fails fast (no export): a class that mixes both, in seconds.
+      members: [folderMember('reference', path.join(submissions, 'correct')), folderMember('missing-export', path.join(submissions, 'missing-export'))],
+      workers: 2,
+    });
+    expect(r.reference?.score).toBe(r.reference?.maxScore);
+    expect(r.reference?.graderEngine).toMatch(/^tfjs /);
+    const conv = r.reference!.tests.find((t) => t.id === 'B.train.loss')!;
+    expect(conv).toMatchObject({ convergence: true, peerMs: 50, status: 'passed' });
+    expect(conv.ms).toBeGreaterThan(0);
+    expect(r.reference!.tests.find((t) => t.id === 'A.relu.values')).toMatchObject({ convergence: false });
+    expect(r.peer).toMatchObject({ engine: 'pytorch fake', threads: 1, totalMs: 50 });
+    expect(r.class).toMatchObject({ classSize: 2, graded: 2, workers: 2, fullMarks: 1 });
+    const table = formatGradingTable(r);
+    expect(table).toMatch(/B\.train\.loss \*\s+\d+\s+50\s+\d+\.\d\dx/);
+    expect(table).toMatch(/convergence tests \(\*\)\s+\d+\s+50\s+\d+\.\d\dx/);
+    expect(table).toMatch(/class of 2: 2 graded in [\d.]+ s with 2 worker\(s\)/);
+    expect(table).toMatch(/^grader: tfjs .*\n^sandbox: tfjs /m);
+    const j = gradingJson(r) as { reference: { convergence: { peerMs: number; ratio: number } }; class: { graded: number } };
+    expect(j.reference.convergence.peerMs).toBe(50);
+    expect(j.reference.convergence.ratio).toBeGreaterThan(0);
+    expect(j.class.graded).toBe(2);
+  }, 120_000);
+
+  it('says when an assignment has no peer, and when the shared peer does not know it', async () => {
+    const fakeRoot = path.join(dir, 'root');
+    fs.mkdirSync(path.join(fakeRoot, 'assignments', 'x'), { recursive: true });
+    const py = { python: 'python3', torchvision: false };
+    const none = await runGradingPeer(path.join(fakeRoot, 'assignments', 'x'), 'x', py, 1, undefined, { root: fakeRoot });
+    expect(none).toMatchObject({ none: expect.stringMatching(/no PyTorch peer for x: no assignments\/x\/bench-peer\.py; no \.\.\/shared\/bench\/grade_peer\.py/) });
+    // The shared script refuses ids it does not list, as argparse does (exit 2, "invalid choice").
+    fs.mkdirSync(path.join(dir, 'shared', 'bench'), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'shared', 'bench', 'grade_peer.py'), 'import sys\nsys.stderr.write("error: argument --assignment: invalid choice: \'x\'\\n")\nsys.exit(2)\n');
+    const unknown = await runGradingPeer(path.join(fakeRoot, 'assignments', 'x'), 'x', py, 1, undefined, { root: fakeRoot });
+    expect(unknown).toMatchObject({ none: expect.stringMatching(/shared\/bench\/grade_peer\.py does not know "x"/) });
+  });
+
+  it('prints the per-runner projection of a shard', () => {
+    const t = formatGradingTable({
+      assignment: 'a',
+      class: { classSize: 100, shard: { index: 1, count: 4 }, graded: 25, workers: 2, ms: 150_000, perStudentMs: 6000, fullMarks: 20, statuses: { ok: 25 } },
+      notes: [],
+      machine: { cpus: 2, loadAvgStart: [0, 0, 0], loadAvgEnd: [0, 0, 0] },
+    });
+    expect(t).toMatch(/class of 100: shard 1\/4: 25 graded in 150\.0 s with 2 worker\(s\), 6\.00 s per student/);
+    expect(t).toMatch(/~600 s on one such runner, ~150 s per runner with 4 runners/);
   });
 });

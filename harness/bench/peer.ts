@@ -67,12 +67,18 @@ export async function runPeer(
     return true;
   });
   if (run.length === 0) return { engine: 'pytorch (not run)', ms: {}, python: py.python, skipped };
+  const args = [script, '--workloads', run.join(','), ...(threads ? ['--threads', String(threads)] : [])];
+  const stdout = await runPeerProcess(py.python, args, onTick);
+  return { ...parsePeerOutput(stdout, `${py.python} ${script}`), python: py.python, ...(Object.keys(skipped).length ? { skipped } : {}) };
+}
+
+/** Runs `python args...` to the end and returns its stdout; a non-zero exit throws with the last lines of stderr. */
+export async function runPeerProcess(python: string, args: string[], onTick?: (seconds: number) => void): Promise<string> {
   const t0 = Date.now();
   const timer = onTick ? setInterval(() => onTick(Math.round((Date.now() - t0) / 1000)), 1000) : undefined;
   try {
     const { code, stdout, stderr } = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-      const args = [script, '--workloads', run.join(','), ...(threads ? ['--threads', String(threads)] : [])];
-      const child = spawn(py.python, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(python, args, { stdio: ['ignore', 'pipe', 'pipe'] });
       let out = '';
       let err = '';
       child.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -80,10 +86,22 @@ export async function runPeer(
       child.on('error', reject);
       child.on('close', (c) => resolve({ code: c, stdout: out, stderr: err }));
     });
-    if (code !== 0) throw new Error(`PyTorch peer failed (${py.python} ${script}, exit ${code}): ${stderr.trim().split('\n').slice(-5).join(' | ')}`);
-    return { ...parsePeerOutput(stdout, `${py.python} ${script}`), python: py.python, ...(Object.keys(skipped).length ? { skipped } : {}) };
+    if (code !== 0) throw new PeerProcessError(`PyTorch peer failed (${python} ${args.join(' ')}, exit ${code}): ${stderr.trim().split('\n').slice(-5).join(' | ')}`, code, stderr);
+    return stdout;
   } finally {
     if (timer) clearInterval(timer);
+  }
+}
+
+/** A peer that exited with an error; `stderr` lets a caller tell "unknown assignment" from a crash. */
+export class PeerProcessError extends Error {
+  constructor(
+    message: string,
+    readonly code: number | null,
+    readonly stderr: string,
+  ) {
+    super(message);
+    this.name = 'PeerProcessError';
   }
 }
 

@@ -1,5 +1,5 @@
 import type * as tf from '@tensorflow/tfjs';
-import type { LayerRow, ModelSummary } from '../results/types.ts';
+import type { LayerRow, ModelSummary } from '../types/submission-result.ts';
 import { walkLayers } from '../engine/layer-walk.ts';
 import { countParameters } from './parameter-count.ts';
 

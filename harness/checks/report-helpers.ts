@@ -1,8 +1,10 @@
 // Helpers graded suites use inside a vitest test: partial credit, artifacts, notes, and assertions whose
 // failure says what was expected, what came, and where to look. They write to the current test's task.meta
-// (see test-meta.ts); the grading reporter carries that to the score.
+// (harness/types/dlgrade-meta.ts; vitest learns the key in test-meta.ts); the grading reporter carries that
+// to the score.
 import { TestRunner } from 'vitest';
-import type { ArtifactKind, ArtifactRecord, ArtifactValue, DlgradeMeta } from './test-meta.ts';
+import type { ArtifactKind, ArtifactRecord, ArtifactValue, DlgradeMeta } from '../types/dlgrade-meta.ts';
+import type {} from './test-meta.ts';
 
 function meta(helper: string): DlgradeMeta {
   const task = TestRunner.getCurrentTest();
@@ -28,6 +30,14 @@ export function attachArtifact<K extends ArtifactKind>(kind: K, value: ArtifactV
   const m = meta('attachArtifact');
   // structuredClone: typed arrays and class instances become plain data the reporter can serialise.
   (m.artifacts ??= []).push({ kind, value: toPlain(value) } as ArtifactRecord);
+}
+
+/**
+ * Flags something for the human grader of manual item `manualId` (shown with that item in results and
+ * reports, never scored): e.g. a figure the student's report claims that the grader measured otherwise.
+ */
+export function flagManual(manualId: string, message: string): void {
+  (meta('flagManual').flags ??= []).push({ manual: manualId, message });
 }
 
 /** A feedback line shown with the test's result even when it passed (e.g. the measured accuracy). */

@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { BACKENDS } from '../engine/backend.ts';
 import { gradeSubmission } from '../runner/grade-submission.ts';
+import { writeClassroomOutput } from './classroom-output.ts';
 import { formatResult } from './print-result.ts';
 
 // `dlgrade check`: the student's command (the starter's `npm test`). Runs the visible tests on the student's
@@ -35,7 +36,8 @@ export function register(program: Command): void {
     .option('--backend <name>', `engine (${BACKENDS.join(', ')})`)
     .option('--verbose', "show vitest's own output")
     .option('--inprocess', "run your code inside the test process (faster to start; no time limits on busy loops; needs the grader's own copy of @tensorflow/tfjs)")
-    .action(async (o: { assignment?: string; submission: string; all?: boolean; backend?: string; verbose?: boolean; inprocess?: boolean }) => {
+    .option('--classroom', 'also write the result for GitHub Classroom\'s grading reporter (step output "result", to $GITHUB_OUTPUT)')
+    .action(async (o: { assignment?: string; submission: string; all?: boolean; backend?: string; verbose?: boolean; inprocess?: boolean; classroom?: boolean }) => {
       const assignment = o.assignment ?? assignmentFromPackage(o.submission);
       if (!assignment) {
         throw new Error(`no assignment given: pass --assignment <id>, or add "dlgrade": {"assignment": "<id>"} to ${path.resolve(o.submission, 'package.json')}`);
@@ -52,6 +54,7 @@ export function register(program: Command): void {
         ...(o.verbose ? { verbose: true } : {}),
       });
       console.log(formatResult(result, { color: process.stdout.isTTY, showWarnings: !!o.all }));
+      if (o.classroom) console.log(writeClassroomOutput(result));
       if (result.status !== 'ok' || result.score < result.maxScore) process.exitCode = 1;
     });
 }

@@ -5,8 +5,10 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { runOutcome } from '../results/class-table.ts';
+import { formatDuration } from '../results/format.ts';
+import { displayName, terminalText } from '../results/safe-text.ts';
 import { gradeClass } from '../runner/grade-class.ts';
-import { createProgress, formatDuration } from '../runner/progress.ts';
+import { createProgress } from '../runner/progress.ts';
 import { parseShard } from '../runner/shard.ts';
 
 export interface ClassCliOptions {
@@ -50,10 +52,12 @@ export async function runClassGrade(o: ClassCliOptions): Promise<void> {
   const rel = (f: string) => path.relative(process.cwd(), f) || '.';
   const problems = run.results.map((r) => ({ student: r.student, status: runOutcome(r).status })).filter((r) => r.status !== 'ok');
   console.log(
-    `${run.students.length} student${run.students.length === 1 ? '' : 's'}: ${run.graded.length} graded, ${run.skipped.length} skipped (already graded)` +
-      `${problems.length ? `, ${problems.length} did not run normally (${problems.map((r) => `${r.student}: ${r.status}`).join(', ')})` : ''} in ${formatDuration(run.durationMs)}`,
+    terminalText(
+      `${run.students.length} student${run.students.length === 1 ? '' : 's'}: ${run.graded.length} graded, ${run.skipped.length} skipped (already graded)` +
+        `${problems.length ? `, ${problems.length} did not run normally (${problems.map((r) => `${displayName(r.student)}: ${r.status}`).join(', ')})` : ''} in ${formatDuration(run.durationMs)}`,
+    ),
   );
-  console.log(`wrote ${rel(run.files.gradebook)}, ${rel(run.files.junit)}, ${rel(run.files.summary)} and one folder per student in ${rel(o.out)}`);
+  console.log(terminalText(`wrote ${rel(run.files.gradebook)}, ${rel(run.files.junit)}, ${rel(run.files.summary)} and one folder per student in ${rel(o.out)}`));
   // In GitHub Actions the summary also goes to the job's summary page.
   if (process.env.GITHUB_STEP_SUMMARY) {
     appendFileSync(process.env.GITHUB_STEP_SUMMARY, readFileSync(run.files.summary, 'utf8'));

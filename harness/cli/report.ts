@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { writeReport, writeStudentReports } from '../report/report.ts';
+import { formatDuration } from '../results/format.ts';
 import type { Audience } from '../report/view-model.ts';
 
 interface ReportFlags {
@@ -21,10 +22,10 @@ export function register(program: Command): void {
     .description('render grading results (dlgrade.json files) as a class or student report, HTML or PDF')
     .requiredOption('--results <dir>', 'folder with dlgrade.json files at any depth (the --out of dlgrade grade)')
     .option('--out <file>', 'output file, .pdf or .html')
-    .option('--per-student <dir>', 'also (or only) write one report per student: <dir>/<assignment>/<student>.pdf')
+    .option('--per-student <dir>', 'also (or only) write one report per student: <dir>/<assignment>/<id>.pdf')
     .option('--format <pdf|html>', 'format of the --per-student files (default pdf)')
     .option('--assignment <id>', 'only this assignment')
-    .option('--student <name>', "one student's report (their pages only) instead of the class report")
+    .option('--student <name>', "one student's report (their pages only) instead of the class report; the name, or the student's id (their output folder)")
     .option('--audience <who>', 'instructor (everything) or student (hidden tests without details); default: student with --student, else instructor')
     .option('--title <text>', 'document title')
     .addHelpText('after', '\nExamples:\n  dlgrade report --results reports --out reports/class-report.pdf\n  dlgrade report --results reports --student ada-okafor --out ada.html\n  dlgrade report --results reports --per-student reports/students')
@@ -44,7 +45,7 @@ export function register(program: Command): void {
           assignment: flags.assignment,
           audience: flags.audience as Audience | undefined,
         });
-        console.log(`dlgrade report: wrote ${each.files.length} student reports (${each.format.toUpperCase()}) below ${flags.perStudent} in ${(each.totalMs / 1000).toFixed(1)} s`);
+        console.log(`dlgrade report: wrote ${each.files.length} student reports (${each.format.toUpperCase()}) below ${flags.perStudent} in ${formatDuration(each.totalMs)}`);
         if (each.note) console.log(`dlgrade report: ${each.note}`);
       }
       if (!flags.out) return;
@@ -56,9 +57,8 @@ export function register(program: Command): void {
         audience: flags.audience as Audience | undefined,
         title: flags.title,
       });
-      const s = (outcome.timings.totalMs / 1000).toFixed(1);
       console.log(
-        `dlgrade report: wrote ${outcome.file} (${outcome.kind} report, ${outcome.students} result${outcome.students === 1 ? '' : 's'} of ${outcome.assignments.join(', ')}, ${outcome.format.toUpperCase()}, ${s} s)`,
+        `dlgrade report: wrote ${outcome.file} (${outcome.kind} report, ${outcome.students} result${outcome.students === 1 ? '' : 's'} of ${outcome.assignments.join(', ')}, ${outcome.format.toUpperCase()}, ${formatDuration(outcome.timings.totalMs)})`,
       );
       if (outcome.note) console.log(`dlgrade report: ${outcome.note}`);
     });

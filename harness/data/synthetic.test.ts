@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { classCounts } from './dataset.ts';
 import { DataError } from './errors.ts';
@@ -54,5 +55,20 @@ describe('syntheticImages', () => {
     expect(() => syntheticImages({ n: 1, seed: 1, noise: -0.1 })).toThrow('noise must be >= 0');
     expect(() => syntheticImages({ n: 1, seed: 1, maxShift: 9 })).toThrow('maxShift must be in [0, 7.5] pixels');
     expect(syntheticImages({ n: 0, seed: 1 }).n).toBe(0);
+  });
+
+  it('keeps its pixels bit for bit, and serves sets again from memory as independent copies', () => {
+    const digest = (d: { images: Float32Array; labels: Int32Array }) =>
+      createHash('sha256').update(new Uint8Array(d.images.buffer, d.images.byteOffset, d.images.byteLength)).update(new Uint8Array(d.labels.buffer, d.labels.byteOffset, d.labels.byteLength)).digest('hex');
+    // Digests of the generator as first written (the README's calibration and assignment thresholds rely on them).
+    const memo47 = 'da410d7cc65889801772925ba94c50d342ccf86e54557be2c3f4072d6076f836';
+    // Grown from a cached smaller set (whole blocks reused, the cut block redrawn), then a prefix of it.
+    syntheticImages({ n: 13, seed: 'memo' });
+    const grown = syntheticImages({ n: 47, seed: 'memo' });
+    expect(digest(grown)).toBe(memo47);
+    const again = syntheticImages({ n: 47, seed: 'memo' });
+    again.images[0] = -1;
+    expect(digest(syntheticImages({ n: 47, seed: 'memo' }))).toBe(memo47);
+    expect(digest(syntheticImages({ n: 1000, seed: 11 }))).toBe('111545981435fe3ba0c737598a9fee779fecce47a47b566d0ea89a1aa169b4d1');
   });
 });

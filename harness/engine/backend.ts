@@ -3,6 +3,8 @@ import { installWasmKernels } from './kernels/index.ts';
 import { nativeBlasLabel, nativeBlasStatus } from './native/native-blas.ts';
 import { useThreadedWasm, wantedThreads } from './wasm-threads.ts';
 import { installLazyFusedGradients } from './lazy-fused-grads.ts';
+import { installFastRandom } from './random-init.ts';
+import { simdKernels, simdUnavailable } from './wasm-simd/simd.ts';
 
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
 export const BACKENDS: readonly BackendName[] = ['tensorflow', 'wasm', 'cpu'];
@@ -51,15 +53,21 @@ async function tryWasm(): Promise<EngineInfo> {
   const blas = nativeBlasStatus().blas;
   const blasLabel = blas ? nativeBlasLabel() : undefined;
   const threading = useThreadedWasm(blas ? 1 : wantedThreads());
-  const kernels = await installWasmKernels();
+  const kernels = installWasmKernels();
   if (!(await tf.setBackend('wasm'))) throw new Error('the wasm backend failed to initialise');
   await tf.ready();
+  // Layer initialisers draw from these; same values, a wasm loop instead of a JS call per value.
+  await installFastRandom();
   const threads = Math.max(threading.threads, blas?.threads ?? 1);
   const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
+  // Our SIMD kernels run most of a training step; without them (a bundle that lost them, no SIMD) training is
+  // ~3x slower, which the label must show rather than hide.
+  const ours = simd && kernels.length && !simdKernels(tf.backend() as Parameters<typeof simdKernels>[0]) ? [`without dlgrade SIMD kernels: ${simdUnavailable() ?? 'unavailable'}`] : [];
   const parts = [
     simd ? 'simd' : 'no simd',
     `${threads} thread${threads === 1 ? '' : 's'}`,
     ...(kernels.length ? ['dlgrade kernels'] : []),
+    ...ours,
     ...(blasLabel ? [`products on ${blasLabel}`] : []),
   ];
   const why = threading.fallbackReason && threading.fallbackReason !== 'one thread requested' ? `; threads unavailable: ${threading.fallbackReason}` : '';

@@ -31,8 +31,9 @@ type Fill = (n: number, rng: Rng) => Float32Array;
 const uniform =
   (bound: number): Fill =>
   (n, rng) => {
+    // a[i] = -bound + 2 * bound * rng.next(), in order (one wasm loop for large weights).
     const a = new Float32Array(n);
-    for (let i = 0; i < n; i++) a[i] = -bound + 2 * bound * rng.next();
+    rng.fill(a, -bound, 2 * bound);
     return a;
   };
 const constant =

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { confusionChart, curveChart, histogramChart, leaderboardChart, passRateChart } from './charts.ts';
+import { confusionChart, curveChart, histogramChart, passRateChart } from './charts.ts';
 
 // Text drawn by Vega's SVG renderer, in document order.
 function texts(svg: string): string[] {
@@ -36,11 +36,25 @@ describe('charts render to SVG in Node without a browser', () => {
     for (const n of ['cat', 'dog', 'frog', '8', '7', '13', 'predicted', 'true class']) expect(t).toContain(n);
   });
 
-  test('histogram, pass-rate and leaderboard charts carry their labels', async () => {
+  test('histogram and pass-rate charts carry their labels', async () => {
     expect(texts(await histogramChart([{ bin: '0–9', count: 2 }, { bin: '90–100', count: 5 }]))).toEqual(expect.arrayContaining(['0–9', '90–100', '5', 'students']));
     expect(texts(await passRateChart([{ test: 'A.params.mnist', rate: 0.25 }]))).toEqual(expect.arrayContaining(['A.params.mnist', '25%']));
-    expect(texts(await leaderboardChart([{ x: 42362, y: 0.71, label: 'ada' }], 'params', 'accuracy'))).toEqual(
-      expect.arrayContaining(['ada', 'params', 'accuracy']),
-    );
+  });
+
+  test('normalised confusion matrix: cells print the share of their row; stored non-integers print with two decimals', async () => {
+    const shares = texts(await confusionChart(['cat', 'dog'], [[3, 1], [0, 8]], true));
+    expect(shares).toEqual(expect.arrayContaining(['.75', '.25', '0', '1']));
+    expect(shares).not.toContain('3');
+    const stored = texts(await confusionChart(['cat', 'dog'], [[0.8333333, 0.1666667], [0, 1]]));
+    expect(stored).toEqual(expect.arrayContaining(['.83', '.17', '0', '1']));
+  });
+
+  test('a chart kind reuses one view: drawing other data in between changes nothing, and concurrent draws do not mix', async () => {
+    const a = await confusionChart(['a', 'b', 'c'], [[5, 1, 0], [2, 7, 1], [0, 0, 9]]);
+    const b = await confusionChart(['x', 'y'], [[1, 2], [3, 4]]);
+    expect(await confusionChart(['a', 'b', 'c'], [[5, 1, 0], [2, 7, 1], [0, 0, 9]])).toBe(a);
+    const [a2, b2] = await Promise.all([confusionChart(['a', 'b', 'c'], [[5, 1, 0], [2, 7, 1], [0, 0, 9]]), confusionChart(['x', 'y'], [[1, 2], [3, 4]])]);
+    expect([a2, b2]).toEqual([a, b]);
+    expect(texts(b)).not.toContain('a');
   });
 });

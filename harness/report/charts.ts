@@ -9,6 +9,9 @@ import { compile, type TopLevelSpec } from 'vega-lite';
 export const CHART_FONT = 'DejaVu Sans, Liberation Sans, Arial, Helvetica, sans-serif';
 
 const CONFIG = {
+  // No ARIA attributes on every mark: they double the SVG text (and the print time) of a class report,
+  // and the HTML report's figures carry their titles and captions as text.
+  aria: false,
   font: CHART_FONT,
   background: 'white',
   view: { stroke: '#999' },
@@ -20,9 +23,12 @@ const CONFIG = {
 // Colour choices stay distinguishable in greyscale print: train solid dark, validation dashed orange.
 const SERIES_COLORS = ['#1f4e79', '#d9731a'];
 
-type Row = Record<string, string | number | null>;
+export type Row = Record<string, string | number | boolean | null>;
 
-type Kind = 'histogram' | 'passRates' | 'exerciseMeans' | 'curve' | 'confusion';
+/** Padding of the specs with a y title: room for it on the left, where Vega's text metrics in Node (no canvas) fall short. */
+export const PADDING = { left: 12, top: 5, right: 5, bottom: 5 };
+
+type Kind = 'histogram' | 'passRates' | 'exerciseMeans' | 'curve' | 'confusion' | 'confusionShares';
 
 // Loss and accuracy side by side as facets of one chart (one Vega view per curve, half the cost of two),
 // only for the metrics the curve has. Accuracy arrives in percent (see curveChart).
@@ -132,53 +138,79 @@ const SPECS: Record<Kind, () => TopLevelSpec> = {
       ],
     }) as TopLevelSpec,
   curve: curveSpec,
-  confusion: () =>
-    ({
-      width: { step: 22 },
-      height: { step: 18 },
-      data: { name: 'table' },
-      encoding: {
-        x: { field: 'pred', type: 'ordinal', sort: null, title: 'predicted', axis: { labelAngle: -40, orient: 'top', labelLimit: 90 } },
-        y: { field: 'true', type: 'ordinal', sort: null, title: 'true class', axis: { labelLimit: 90 } },
-      },
-      layer: [
-        {
-          mark: { type: 'rect', stroke: '#fff', strokeWidth: 0.5 },
-          encoding: { color: { field: 'share', type: 'quantitative', title: null, scale: { scheme: 'blues', domain: [0, 1] }, legend: null } },
-        },
-        {
-          mark: { type: 'text', fontSize: 9 },
-          encoding: {
-            text: { field: 'count', type: 'quantitative' },
-            color: { condition: { test: 'datum.share > 0.5', value: 'white' }, value: '#111' },
-          },
-        },
-      ],
-    }) as TopLevelSpec,
+  confusion: () => confusionSpec(22),
+  confusionShares: () => confusionSpec(28),
 };
 
-const runtimes = new Map<Kind, vega.Runtime>();
+/** Heat map of shares of each row (`share`), with a label per cell (`label`: the count, or the share). */
+function confusionSpec(cellWidth: number): TopLevelSpec {
+  return {
+    width: { step: cellWidth },
+    height: { step: 18 },
+    data: { name: 'table' },
+    encoding: {
+      x: { field: 'pred', type: 'ordinal', sort: null, title: 'predicted', axis: { labelAngle: -40, orient: 'top', labelLimit: 90 } },
+      y: { field: 'true', type: 'ordinal', sort: null, title: 'true class', axis: { labelLimit: 90 } },
+    },
+    layer: [
+      {
+        mark: { type: 'rect', stroke: '#fff', strokeWidth: 0.5 },
+        encoding: { color: { field: 'share', type: 'quantitative', title: null, scale: { scheme: 'blues', domain: [0, 1] }, legend: null } },
+      },
+      {
+        mark: { type: 'text', fontSize: 9 },
+        encoding: {
+          text: { field: 'label', type: 'nominal' },
+          color: { condition: { test: 'datum.share > 0.5', value: 'white' }, value: '#111' },
+        },
+      },
+    ],
+  } as TopLevelSpec;
+}
+
+// Compiled specs by key: the fixed kinds above by name, the others (series, bars, scatter) by what their
+// spec depends on (axis titles, log scales), so a class whose students share titles compiles each once.
+const runtimes = new Map<string, vega.Runtime>();
+const MAX_RUNTIMES = 500;
 
 function parse(spec: TopLevelSpec): vega.Runtime {
   return vega.parse(compile({ ...spec, config: CONFIG } as TopLevelSpec).spec);
 }
 
-function runtimeFor(kind: Kind): vega.Runtime {
-  let rt = runtimes.get(kind);
-  if (!rt) runtimes.set(kind, (rt = parse(SPECS[kind]())));
+/** The compiled spec under `key`, compiled from `spec()` the first time (at most MAX_RUNTIMES kept). */
+export function runtimeFor(key: string, spec: () => TopLevelSpec): vega.Runtime {
+  let rt = runtimes.get(key);
+  if (!rt) {
+    if (runtimes.size >= MAX_RUNTIMES) runtimes.delete(runtimes.keys().next().value!);
+    runtimes.set(key, (rt = parse(spec())));
+  }
   return rt;
 }
 
-async function draw(kind: Kind | vega.Runtime, data: Record<string, Row[]>): Promise<string> {
-  const view = new vega.View(typeof kind === 'string' ? runtimeFor(kind) : kind, { renderer: 'none' });
-  for (const [name, rows] of Object.entries(data)) view.data(name, rows);
-  try {
+/**
+ * One live view per compiled spec, reused for every chart of that spec: building a view (its dataflow and
+ * expressions) costs more than drawing it, and a view fed new data draws exactly what a new one would.
+ * Draws on one view run one after the other (each replaces the data, then renders).
+ */
+const views = new WeakMap<vega.Runtime, { view: vega.View; queue: Promise<unknown> }>();
+
+/**
+ * Draws a compiled chart (or a fixed kind) with the given named data sets, as an SVG string. Pass every data
+ * set the spec reads: the view is reused, and one left out would keep the previous chart's rows.
+ */
+export function draw(kind: Kind | vega.Runtime, data: Record<string, Row[]>): Promise<string> {
+  const rt = typeof kind === 'string' ? runtimeFor(kind, SPECS[kind]) : kind;
+  let live = views.get(rt);
+  if (!live) views.set(rt, (live = { view: new vega.View(rt, { renderer: 'none' }), queue: Promise.resolve() }));
+  const { view } = live;
+  const drawn = live.queue.then(async () => {
+    for (const [name, rows] of Object.entries(data)) view.data(name, rows);
     const svg = await view.toSVG();
     // Let the SVG scale down to its box in print instead of overflowing it.
     return svg.replace(/^<svg /, '<svg preserveAspectRatio="xMinYMin meet" style="max-width:100%;height:auto" ');
-  } finally {
-    view.finalize();
-  }
+  });
+  live.queue = drawn.catch(() => undefined);
+  return drawn;
 }
 
 export interface HistogramBin {
@@ -232,31 +264,25 @@ export function curveChart(curve: CurveData, marks: { epoch: number; label: stri
   return draw('curve', { table: rows });
 }
 
-export function confusionChart(classNames: string[], matrix: number[][]): Promise<string> {
-  const rows: Row[] = [];
-  matrix.forEach((r, t) => {
-    const total = r.reduce((s, v) => s + v, 0);
-    r.forEach((count, p) => {
-      rows.push({ true: classNames[t] ?? String(t), pred: classNames[p] ?? String(p), count, share: total > 0 ? count / total : 0 });
-    });
-  });
-  return draw('confusion', { table: rows });
+/** A cell's number: a count as an integer, any other value (a share, a mean) with two decimals. */
+function cellLabel(v: number): string {
+  if (!Number.isFinite(v)) return '–';
+  return Number.isInteger(v) ? String(v) : v.toFixed(2).replace(/^(-?)0\./, '$1.');
 }
 
-/** One value of a leaderboard against another (accuracy against parameters); a chart per board, so not cached. */
-export function leaderboardChart(points: { x: number; y: number; label: string }[], xTitle: string, yTitle: string, yPercent = false): Promise<string> {
-  const spec = {
-    width: 420,
-    height: 200,
-    data: { name: 'table' },
-    encoding: {
-      x: { field: 'x', type: 'quantitative', scale: { zero: false }, title: xTitle },
-      y: { field: 'y', type: 'quantitative', scale: { zero: false }, title: yTitle, axis: yPercent ? { format: '.0%' } : {} },
-    },
-    layer: [
-      { mark: { type: 'point', filled: true, size: 40, color: '#1f4e79' } },
-      { mark: { type: 'text', align: 'left', dx: 5, fontSize: 9, color: '#222' }, encoding: { text: { field: 'label', type: 'nominal' } } },
-    ],
-  } as TopLevelSpec;
-  return draw(parse(spec), { table: points });
+/**
+ * Confusion matrix (rows: true class) as a heat map shaded by the share of each row. `showShares`: the cells
+ * print the row-normalised values (ConfusionMatrix.normalize; the counts stay in the data), else the stored
+ * values (counts, or whatever a check stored: non-integers print with two decimals).
+ */
+export function confusionChart(classNames: string[], matrix: number[][], showShares = false): Promise<string> {
+  const rows: Row[] = [];
+  matrix.forEach((r, t) => {
+    const total = r.reduce((s, v) => s + (Number.isFinite(v) ? v : 0), 0);
+    r.forEach((value, p) => {
+      const share = total > 0 && Number.isFinite(value) ? value / total : 0;
+      rows.push({ true: classNames[t] ?? String(t), pred: classNames[p] ?? String(p), share, label: cellLabel(showShares ? share : value) });
+    });
+  });
+  return draw(showShares ? 'confusionShares' : 'confusion', { table: rows });
 }

@@ -40,14 +40,14 @@ describe('loadResults', () => {
     const tests = r.tests as Record<string, unknown>[];
     delete tests[2]!.status;
     const file = await put(path.join(tmp, 'missing', 'ben'), r);
-    await expect(loadResults(path.join(tmp, 'missing'))).rejects.toThrow(`${file}: result.tests[2].status: expected string, got undefined`);
+    await expect(loadResults(path.join(tmp, 'missing'))).rejects.toThrow(`${file}: result.tests[2].status is missing`);
   });
 
   test('a wrong type says what came', async () => {
     const r = await fixture('ada-okafor');
     r.score = 'seventy';
     await put(path.join(tmp, 'type', 'ada'), r);
-    await expect(loadResults(path.join(tmp, 'type'))).rejects.toThrow('result.score: expected number, got string');
+    await expect(loadResults(path.join(tmp, 'type'))).rejects.toThrow('result.score must be number, got "seventy"');
   });
 
   test('invalid JSON, an empty folder, a missing folder and duplicate students are clear errors', async () => {
@@ -59,6 +59,11 @@ describe('loadResults', () => {
     const r = await fixture('chen-wei');
     await put(path.join(tmp, 'dup', 'a'), r);
     await put(path.join(tmp, 'dup', 'b'), r);
-    await expect(loadResults(path.join(tmp, 'dup'))).rejects.toThrow(/student "chen-wei" of csci5501-a2 also comes from .*dup\/a\/dlgrade\.json/);
+    await expect(loadResults(path.join(tmp, 'dup'))).rejects.toThrow(/student "chen-wei" \(chen-wei\) of csci5501-a2 also comes from .*dup\/a\/dlgrade\.json/);
+    // Two students with one id would share report files and anchors.
+    await put(path.join(tmp, 'dupid', 'a'), r);
+    await put(path.join(tmp, 'dupid', 'b'), { ...r, student: 'Chen Wei' });
+    await expect(loadResults(path.join(tmp, 'dupid'))).rejects.toThrow(/student "Chen Wei" \(chen-wei\) of csci5501-a2 also comes from .*dupid\/a\/dlgrade\.json/);
+
   });
 });

@@ -1,12 +1,12 @@
 // Reads every dlgrade.json below a results folder. Each file is one SubmissionResult written by
-// `dlgrade grade`; a report renders these as they are and never recomputes a score. The checks here
-// are structural only (so a template does not fail on a malformed file far from its cause): they name
-// the file and the field.
+// `dlgrade grade`; a report renders these as they are and never recomputes a score. Each is checked
+// against the results schema by the one reader (harness/results/read-result.ts), so a template does not
+// fail on a malformed file far from its cause: a problem names the file and the field.
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { SubmissionResult } from '../results/types.ts';
-
-export const RESULT_FILE = 'dlgrade.json';
+import { parseSubmissionResult, RESULT_FILE } from '../results/read-result.ts';
+import { displayName } from '../results/safe-text.ts';
+import type { SubmissionResult } from '../types/submission-result.ts';
 
 export interface LoadedResult {
   /** Path of the dlgrade.json it came from. */
@@ -46,78 +46,15 @@ export async function loadResults(dir: string): Promise<LoadedResult[]> {
     throw new Error(`no ${RESULT_FILE} below ${dir}: run \`dlgrade grade ... --out ${dir}\` first`);
   }
   const loaded: LoadedResult[] = [];
-  for (const file of files) {
-    let value: unknown;
-    try {
-      value = JSON.parse(await readFile(file, 'utf8'));
-    } catch (err) {
-      throw new Error(`${file}: not valid JSON (${(err as Error).message})`);
-    }
-    loaded.push({ file, result: checkSubmissionResult(value, file) });
-  }
+  for (const file of files) loaded.push({ file, result: parseSubmissionResult(await readFile(file, 'utf8'), file) });
+  // One result per student and per id in an assignment: ids name report files and anchors.
   const seen = new Map<string, string>();
   for (const { file, result } of loaded) {
-    const key = `${result.assignment}/${result.student}`;
-    const other = seen.get(key);
-    if (other) throw new Error(`${file}: student "${result.student}" of ${result.assignment} also comes from ${other}`);
-    seen.set(key, file);
+    for (const key of [`student ${result.assignment}/${result.student}`, `id ${result.assignment}/${result.id}`]) {
+      const other = seen.get(key);
+      if (other) throw new Error(`${file}: student "${displayName(result.student)}" (${result.id}) of ${result.assignment} also comes from ${other}`);
+      seen.set(key, file);
+    }
   }
   return loaded;
-}
-
-type Kind = 'string' | 'number' | 'array' | 'object';
-
-function kindOf(v: unknown): string {
-  if (Array.isArray(v)) return 'array';
-  if (v === null) return 'null';
-  return typeof v;
-}
-
-function need(obj: Record<string, unknown>, field: string, kind: Kind, where: string, optional = false): void {
-  const v = obj[field];
-  if (v === undefined && optional) return;
-  const got = kindOf(v);
-  if (got !== kind || (kind === 'number' && !Number.isFinite(v))) {
-    throw new Error(`${where}.${field}: expected ${kind}, got ${got === 'number' ? String(v) : got}`);
-  }
-}
-
-/** Structural check of one parsed dlgrade.json; returns it typed. */
-export function checkSubmissionResult(value: unknown, file: string): SubmissionResult {
-  if (kindOf(value) !== 'object') throw new Error(`${file}: expected a SubmissionResult object, got ${kindOf(value)}`);
-  const r = value as Record<string, unknown>;
-  const at = `${file}: result`;
-  for (const f of ['assignment', 'student', 'engine', 'status', 'startedAt', 'scope'] as const) need(r, f, 'string', at);
-  for (const f of ['score', 'maxScore', 'durationMs'] as const) need(r, f, 'number', at);
-  for (const f of ['statusMessage', 'assignmentTitle', 'course'] as const) need(r, f, 'string', at, true);
-  need(r, 'warnings', 'array', at, true);
-  for (const f of ['exercises', 'tests', 'manual'] as const) need(r, f, 'array', at);
-  need(r, 'artifacts', 'object', at);
-  (r.exercises as unknown[]).forEach((e, i) => {
-    const w = `${at}.exercises[${i}]`;
-    if (kindOf(e) !== 'object') throw new Error(`${w}: expected object, got ${kindOf(e)}`);
-    const o = e as Record<string, unknown>;
-    need(o, 'id', 'string', w);
-    need(o, 'title', 'string', w);
-    for (const f of ['score', 'maxScore', 'manualMaxScore']) need(o, f, 'number', w);
-  });
-  (r.tests as unknown[]).forEach((t, i) => {
-    const w = `${at}.tests[${i}]`;
-    if (kindOf(t) !== 'object') throw new Error(`${w}: expected object, got ${kindOf(t)}`);
-    const o = t as Record<string, unknown>;
-    for (const f of ['id', 'name', 'exercise', 'visibility', 'status', 'output']) need(o, f, 'string', w);
-    for (const f of ['score', 'maxScore', 'durationMs']) need(o, f, 'number', w);
-  });
-  (r.manual as unknown[]).forEach((m, i) => {
-    const w = `${at}.manual[${i}]`;
-    if (kindOf(m) !== 'object') throw new Error(`${w}: expected object, got ${kindOf(m)}`);
-    const o = m as Record<string, unknown>;
-    for (const f of ['id', 'exercise', 'title']) need(o, f, 'string', w);
-    need(o, 'maxScore', 'number', w);
-    need(o, 'answer', 'string', w, true);
-    need(o, 'score', 'number', w, true);
-  });
-  const a = r.artifacts as Record<string, unknown>;
-  for (const f of ['models', 'shapeTable', 'curves', 'confusion', 'leaderboard']) need(a, f, 'array', `${at}.artifacts`, true);
-  return value as SubmissionResult;
 }

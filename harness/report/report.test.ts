@@ -2,16 +2,17 @@
 // pdftotext (every student and score, no template leftovers) and pdftoppm (a page rendered to an image).
 // CI installs chromium and poppler-utils (.ci/run).
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { SubmissionResult } from '../results/types.ts';
+import type { SubmissionResult } from '../types/submission-result.ts';
 import { findBrowser } from './browser.ts';
 import { loadResults } from './load-results.ts';
 import { writeReport, writeStudentReports } from './report.ts';
 import { FIXTURE_RESULTS_DIR } from './synthetic-class.ts';
+import { withEvidence } from './synthetic-evidence.ts';
 
 const run = promisify(execFile);
 const ROOT = path.resolve(FIXTURE_RESULTS_DIR, '../..');
@@ -83,9 +84,14 @@ describe('class report of the fixture class', () => {
       expect(text).toContain(r.student);
       expect(text).toMatch(new RegExp(`${fmt(r.score)}\\s*/\\s*${fmt(r.maxScore)}`));
     }
-    for (const heading of ['Score distribution', 'Pass rate per test', 'Mean per exercise', 'Most common failures', 'Timeouts and crashes', 'Leaderboard: ConvNet challenge', 'Model summary', 'Shape table', 'Training curves', 'Confusion matrix', 'Answers graded by hand']) {
+    for (const heading of ['Score distribution', 'Pass rate per test', 'Mean per exercise', 'Most common failures', 'Timeouts and crashes', 'Leaderboard: ConvNet challenge', 'Model summary', 'Shape table', 'Training curves', 'Confusion matrix', 'Answers graded by hand', 'Across the class', 'Flagged for the graders', 'Per-category values', 'Comparisons', 'Run seed']) {
       expect(text).toContain(heading);
     }
+    // The grader's flag, in the class table and with the item on ben-tran's page; the run seed in his header.
+    const ben = results.find((r) => r.assignment === 'fc-vs-conv' && r.student === 'ben-tran')!;
+    expect(text.split('the write-up claims 41,000 parameters').length - 1).toBe(2);
+    expect(text).toContain('Flagged by the checks, for the grader');
+    expect(text).toMatch(new RegExp(`Run seed\\s+${ben.runSeed} \\(dlgrade grade --run-seed ${ben.runSeed}`));
     // Chart text is real text in the PDF (vector SVG), e.g. the confusion matrix's class names.
     expect(text).toContain('automobile');
     expect(text).toContain('SyntaxError: index.ts:142:18');
@@ -109,6 +115,56 @@ describe('class report of the fixture class', () => {
     expect(outcome.note).toMatch(/^no Chrome\/Chromium found, wrote HTML instead: for PDF, install Chromium \(.*apt-get install chromium\).*PUPPETEER_EXECUTABLE_PATH/);
     expect(outcome.note).not.toContain('\n');
     expect((await readFile(outcome.file, 'utf8')).startsWith('<!DOCTYPE html>')).toBe(true);
+  });
+});
+
+describe('evidence of every kind in a PDF', () => {
+  test('figures print as vector text and one pixel-exact image per grid; a class with evidence stays small', async () => {
+    const dir = path.join(tmp, 'evidence');
+    const rs = withEvidence(results.filter((r) => r.assignment === 'csci5501-a2').slice(0, 3));
+    for (const r of rs) {
+      await mkdir(path.join(dir, r.id), { recursive: true });
+      await writeFile(path.join(dir, r.id, 'dlgrade.json'), JSON.stringify(r));
+    }
+    const out = path.join(tmp, 'evidence.pdf');
+    const outcome = await writeReport({ results: dir, out, generatedAt: GENERATED_AT });
+    expect(outcome.format).toBe('pdf');
+    const { stdout: text } = await run('pdftotext', ['-layout', out, '-'], { maxBuffer: 64 << 20 });
+    expectNoPlaceholders(text);
+    for (const title of [
+      'Training loss every 10 steps (SGD lr 0.01, batch 50)',
+      'First-layer gradient norm every 10 steps',
+      'Per-class F1 on the held-out images',
+      'Held-out accuracy against trainable parameters',
+      'MLP1: first-layer weights (32 units, 28x28)',
+      'XOR MLP: decision boundaries',
+      'TinyVGG: held-out confusion matrix',
+      'Images',
+      'Per-class F1 on the held-out images · class mean',
+      'Held-out accuracy against trainable parameters · the class',
+    ]) expect(text).toContain(title);
+    // Chart text is text: legend names, class names, cell labels and the baseline's name.
+    for (const word of ['sigmoid', 'TinyVGG', 'automobile', 'SimpleMLP', 'unit 31', 'kernel 7']) expect(text).toContain(word);
+    // Four image grids per student, each one embedded image drawn without interpolation.
+    const { stdout: images } = await run('pdfimages', ['-list', out]);
+    const rows = images.split('\n').slice(2).filter(Boolean).map((l) => l.trim().split(/\s+/));
+    expect(rows).toHaveLength(4 * rs.length);
+    expect(rows.every((r) => r[9] === 'no')).toBe(true);
+    expect((await stat(out)).size).toBeLessThan(rs.length * 600_000);
+    // The weights' page as an image: red and blue ink from the diverging scale.
+    const page = text.split('\f').findIndex((p) => p.includes('MLP1: first-layer weights')) + 1;
+    const prefix = path.join(tmp, 'weights');
+    await run('pdftoppm', ['-r', '40', '-f', String(page), '-l', String(page), '-singlefile', out, prefix]);
+    const ppm = await readFile(`${prefix}.ppm`);
+    const px = ppm.subarray(ppm.indexOf('255\n') + 4); // after the P6 header
+    let red = 0;
+    let blue = 0;
+    for (let i = 0; i + 2 < px.length; i += 3) {
+      if (px[i]! > 150 && px[i + 1]! < 110 && px[i + 2]! < 120) red++;
+      if (px[i + 2]! > 140 && px[i]! < 110) blue++;
+    }
+    expect(red).toBeGreaterThan(200);
+    expect(blue).toBeGreaterThan(200);
   });
 });
 
@@ -141,6 +197,9 @@ describe('student report and the CLI', () => {
       expect(stdout).toContain(r.student);
       expect(stdout).toMatch(new RegExp(`${r.score}\\s*/\\s*${r.maxScore}`));
       for (const other of fvc.filter((o) => o.student !== r.student)) expect(stdout).not.toContain(other.student);
+      // Flags are for the graders: a student's own report has none.
+      expect(stdout).not.toContain('Flagged');
+      expect(stdout).not.toContain('41,000');
     }
   });
 
@@ -153,7 +212,7 @@ describe('student report and the CLI', () => {
   test('`dlgrade report --results DIR --out FILE.html` prints one line naming the file', async () => {
     const out = path.join(tmp, 'cli.html');
     const { stdout } = await run(process.execPath, [path.join(ROOT, 'bin/dlgrade.js'), 'report', '--results', FIXTURE_RESULTS_DIR, '--out', out, '--assignment', 'fc-vs-conv'], { cwd: ROOT });
-    expect(stdout).toMatch(new RegExp(`^dlgrade report: wrote ${out.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(class report, 3 results of fc-vs-conv, HTML, [\\d.]+ s\\)\\n$`));
+    expect(stdout).toMatch(new RegExp(`^dlgrade report: wrote ${out.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(class report, 3 results of fc-vs-conv, HTML, (\\d+ ms|[\\d.]+ s)\\)\\n$`));
     expect(await readFile(out, 'utf8')).toContain('Leaderboard: ConvNet challenge');
   });
 });

@@ -3,7 +3,8 @@
 // to get PDF). Rendering only: every score printed is the one stored by grading.
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { SubmissionResult } from '../results/types.ts';
+import { displayName } from '../results/safe-text.ts';
+import type { SubmissionResult } from '../types/submission-result.ts';
 import { findBrowser, HOW_TO_GET_PDF } from './browser.ts';
 import { loadResults } from './load-results.ts';
 import { loadReportTemplate, renderHtml } from './render-html.ts';
@@ -48,10 +49,11 @@ export function selectResults(all: SubmissionResult[], opts: Pick<ReportOptions,
     }
   }
   if (opts.student) {
-    const chosen = rs.filter((r) => r.student === opts.student);
+    // By name as given, or by id (the folder name: easier to type for a name with spaces or newlines).
+    const chosen = rs.filter((r) => r.student === opts.student || r.id === opts.student);
     if (chosen.length === 0) {
-      const names = [...new Set(rs.map((r) => r.student))].sort();
-      throw new Error(`no results of student "${opts.student}" below ${opts.results}; students: ${names.slice(0, 20).join(', ')}${names.length > 20 ? ', ...' : ''}`);
+      const names = [...new Set(rs.map((r) => displayName(r.student)))].sort();
+      throw new Error(`no results of student "${displayName(opts.student)}" below ${opts.results}; students: ${names.slice(0, 20).join(', ')}${names.length > 20 ? ', ...' : ''}`);
     }
     rs = chosen;
   }
@@ -97,7 +99,7 @@ export async function writeReport(opts: ReportOptions): Promise<ReportOutcome> {
 
 export interface StudentReportsOptions {
   results: string;
-  /** Folder to write <assignment>/<student>.pdf (or .html) into. */
+  /** Folder to write <assignment>/<student id>.pdf (or .html) into. */
   dir: string;
   format: 'pdf' | 'html';
   assignment?: string;
@@ -114,8 +116,9 @@ export interface StudentReportsOutcome {
 }
 
 /**
- * One report per student (for handing back), each its own file: <dir>/<assignment>/<student>.pdf. One
- * browser prints them all. Audience defaults to student: hidden tests show their score, not their message.
+ * One report per student (for handing back), each its own file: <dir>/<assignment>/<id>.pdf, named by the
+ * student id (short, safe and unique: SubmissionResult.id). One browser prints them all. Audience defaults
+ * to student: hidden tests show their score, not their message.
  */
 export async function writeStudentReports(opts: StudentReportsOptions): Promise<StudentReportsOutcome> {
   const t0 = performance.now();
@@ -127,9 +130,9 @@ export async function writeStudentReports(opts: StudentReportsOptions): Promise<
   const docs: { file: string; html: string }[] = [];
   for (const r of results) {
     const html = template(await buildStudentReport([r], viewOpts));
-    // Student names become file names: keep them to a safe alphabet.
-    const safe = (x: string): string => x.replace(/[^A-Za-z0-9._-]/g, '_');
-    docs.push({ file: path.join(opts.dir, safe(r.assignment), `${safe(r.student)}.${format}`), html });
+    // The assignment id is checked by its loader ([a-z0-9-]); this keeps a hand-edited result in the folder too.
+    const assignment = r.assignment.replace(/[^A-Za-z0-9._-]/g, '_').replace(/^\.+/, '_');
+    docs.push({ file: path.join(opts.dir, assignment, `${r.id}.${format}`), html });
   }
   for (const d of new Set(docs.map((d) => path.dirname(d.file)))) await mkdir(d, { recursive: true });
   if (browser) {

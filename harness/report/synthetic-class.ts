@@ -5,7 +5,8 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import seedrandom from 'seedrandom';
-import type { SubmissionResult } from '../results/types.ts';
+import type { SubmissionResult } from '../types/submission-result.ts';
+import { studentId } from '../results/student-id.ts';
 import { loadResults } from './load-results.ts';
 
 export const FIXTURE_RESULTS_DIR = fileURLToPath(new URL('../../fixtures/results/', import.meta.url));
@@ -21,6 +22,7 @@ export async function syntheticClass(n: number, seed = 'dlgrade-report', assignm
   return Array.from({ length: n }, (_, i) => {
     const r = structuredClone(templates[i % templates.length]!);
     r.student = `student-${String(i + 1).padStart(width, '0')}`;
+    r.id = studentId(r.student);
     r.startedAt = new Date(Date.parse(r.startedAt) + i * 47_000).toISOString();
     r.durationMs = Math.round(r.durationMs * (0.8 + 0.4 * rng()));
     const jitter = (v: number, amount: number): number => Math.round(v * (1 + (rng() - 0.5) * amount) * 10000) / 10000;

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, test } from 'vitest';
-import type { SubmissionResult } from '../results/types.ts';
+import type { SubmissionResult } from '../types/submission-result.ts';
+import { studentId } from '../results/student-id.ts';
 import { loadResults } from './load-results.ts';
 import { FIXTURE_RESULTS_DIR } from './synthetic-class.ts';
 import { buildClassReport, buildClassView, buildStudentView, commonFailures, failureKey, passRates, scoreHistogram } from './view-model.ts';
@@ -150,5 +151,85 @@ describe('student view renders what is stored', () => {
     expect(e1.hasAnswer).toBe(false);
     const d1 = v.manual.find((m) => m.id === 'D.1')!;
     expect(d1).toMatchObject({ hasAnswer: true, graded: true, score: '6', maxScore: '8' });
+  });
+});
+
+describe('evidence on student pages and for graders', () => {
+  const fvcOf = (name: string): SubmissionResult => all.find((r) => r.assignment === 'fc-vs-conv' && r.student === name)!;
+
+  test('run seed in the header; the new artifact kinds each get a figure with a caption', async () => {
+    const ben = fvcOf('ben-tran');
+    const v = await buildStudentView(ben, { audience: 'instructor' });
+    expect(v.runSeed).toBe(String(ben.runSeed));
+    expect(v.scatter).toHaveLength(1);
+    expect(v.scatter[0]!.caption).toBe('2 points · baseline (diamond): SimpleMLP · Pareto front (fewer trainable parameters, higher held-out accuracy (%); ringed, step line): your ConvNet');
+    expect(v.bars[0]!.caption).toBe('10 categories · sorted by your ConvNet, highest first');
+    expect(v.confusion[0]!.caption).toContain('cells and shade: share of the row (rows normalised; the counts stay in the results)');
+    const withEvidence = (await import('./synthetic-evidence.ts')).withEvidence([byName('ada-okafor')])[0]!;
+    const e = await buildStudentView(withEvidence, { audience: 'instructor' });
+    expect(e.series.map((s) => s.caption)).toEqual(['2 lines · 50 points', '2 lines · 50 points · log scale']);
+    expect(e.hasCurves).toBe(true);
+    expect(e.images.map((i) => i.caption)).toEqual([
+      '32 images · one channel: blue negative, white zero, red positive · each image on its own range',
+      '32 images · one channel: blue negative, white zero, red positive · each image on its own range',
+      '3 images · one channel: grey, low dark · each image on its given range',
+      '12 images · three channels: RGB · each image on its given range',
+    ]);
+  });
+
+  test('manual flags: shown to the instructor with the item and in the header, never to the student', async () => {
+    const ben = fvcOf('ben-tran');
+    const forInstructor = await buildStudentView(ben, { audience: 'instructor' });
+    expect(forInstructor.manual[0]!.flags).toEqual(ben.manual[0]!.flags);
+    expect(forInstructor.flagged).toBe('B.write-up (1)');
+    const forStudent = await buildStudentView(ben, { audience: 'student' });
+    expect([forStudent.manual[0]!.flags, forStudent.flagged]).toEqual([[], '']);
+    const fvc = all.filter((r) => r.assignment === 'fc-vs-conv');
+    expect((await buildClassView(fvc, { audience: 'instructor' })).flags).toEqual([{ student: 'ben-tran', anchor: 's-fc-vs-conv-ben-tran', item: 'B.write-up', message: ben.manual[0]!.flags![0]! }]);
+    expect((await buildClassView(fvc, { audience: 'student' })).hasFlags).toBe(false);
+  });
+
+  test('leaderboard: the declared order ranks the board; the chart has the Pareto front; class figures aggregate the scatter', async () => {
+    const fvc = all.filter((r) => r.assignment === 'fc-vs-conv').map((r) => structuredClone(r));
+    // Declared: fewer parameters first (the opposite of accuracy-first), so the board ranks by params.
+    for (const r of fvc) r.artifacts.leaderboard![0]!.order = { params: 'desc', accuracy: 'asc' };
+    const flipped = (await buildClassView(fvc, { audience: 'instructor' })).leaderboards[0]!;
+    expect(flipped.sortedBy).toBe('params (highest first)');
+    const view = await buildClassView(all.filter((r) => r.assignment === 'fc-vs-conv'), { audience: 'instructor' });
+    const board = view.leaderboards[0]!;
+    expect(board.sortedBy).toBe('accuracy (highest first)');
+    expect(board.chartCaption).toBe('Pareto front (fewer params, higher accuracy; ringed, step line): ada-okafor');
+    expect(view.figures.map((f) => f.title)).toEqual([
+      'Held-out accuracy against trainable parameters · the class',
+      'Per-class held-out accuracy of your ConvNet · class mean',
+      'Your ConvNet: held-out confusion matrix · class mean',
+      'ConvNet · synthetic CIFAR (42,362 params): validation loss · the class',
+      'ConvNet · synthetic CIFAR (42,362 params): validation accuracy · the class',
+    ].filter((t) => view.figures.some((f) => f.title === t)));
+    expect(view.figures[0]!.caption).toMatch(/^3 students, 3 points · baseline \(diamond\): SimpleMLP, median of 3 runs \(held-out accuracy \(%\) 26\.1–27\.9\) · Pareto front .*: ada-okafor$/);
+  });
+});
+
+describe('hostile student names in reports', () => {
+  test('names and messages show control characters escaped; anchors come from the unique id; chart labels are escaped SVG text', async () => {
+    const fvc = all.filter((r) => r.assignment === 'fc-vs-conv');
+    const rename = (r: SubmissionResult, student: string): SubmissionResult => ({ ...structuredClone(r), student, id: studentId(student) });
+    const hostile = [
+      rename(fvc[0]!, 'x y'),
+      rename(fvc[1]!, 'x_y'),
+      { ...rename(fvc[2]!, '<img src=x onerror=alert(1)>\n\u001b[31m'), statusMessage: 'boom\u0007\u001b]0;t\u0007' },
+    ];
+    const view = await buildClassView(hostile, { audience: 'instructor' });
+    expect(view.students.map((s) => s.anchor).sort()).toEqual(hostile.map((r) => `s-fc-vs-conv-${r.id}`).sort());
+    expect(new Set(view.students.map((s) => s.anchor)).size).toBe(3);
+    const evil = view.students.find((s) => s.student.startsWith('<img'))!;
+    expect(evil.student).toBe('<img src=x onerror=alert(1)>\\n\\u001b[31m');
+    expect(evil.statusMessage).toBe('boom\\u0007\\u001b]0;t\\u0007');
+    expect(view.leaderboards[0]!.rows.map((r) => r.student).sort()).toEqual(['<img src=x onerror=alert(1)>\\n\\u001b[31m', 'x y', 'x_y']);
+    // The leaderboard chart is inlined raw ({{{svg}}}): the name must arrive as escaped text, not markup.
+    const svg = view.leaderboards[0]!.chart;
+    expect(svg).toContain('&lt;img src=x onerror=alert'); // long labels are cut with "…" in the chart
+    expect(svg).not.toContain('<img');
+    expect(svg).not.toMatch(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/);
   });
 });

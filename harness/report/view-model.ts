@@ -1,26 +1,35 @@
 // From SubmissionResults to what the templates print. Everything here is presentation of stored fields:
 // scores are copied, never recomputed; class aggregates (pass rates, means, histograms, failure counts) are
 // counts and averages of the stored per-student figures. Numbers leave here formatted, so templates hold
-// no logic beyond loops and conditionals. Charts are SVG strings from charts.ts.
+// no logic beyond loops and conditionals. Charts are SVG strings from charts.ts. Text from students (names,
+// messages, answers, the engine line their process reported) leaves here with control characters shown
+// escaped (displayName, visibleText); Handlebars escapes the markup. Anchors use the safe student id.
+import { formatDuration, formatPercent, formatPoints, formatTimestamp } from '../results/format.ts';
+import { displayName, visibleText } from '../results/safe-text.ts';
 import type {
   Curve,
   LayerRow,
+  LeaderboardOrder,
+  ManualItem,
   ModelSummary,
   RunStatus,
   SubmissionResult,
   TestResult,
   TestStatus,
   Visibility,
-} from '../results/types.ts';
+} from '../types/submission-result.ts';
+import { barsView, confusionView, frontCaption, imagesView, scatterView, seriesView } from './evidence-view.ts';
 import {
-  confusionChart,
   curveChart,
   exerciseMeanChart,
   histogramChart,
-  leaderboardChart,
   passRateChart,
   type HistogramBin,
 } from './charts.ts';
+import { mean, median } from './stats.ts';
+import { MAX_LABELLED, classFigures } from './class-evidence.ts';
+import { frontOf, scatterChart } from './scatter-chart.ts';
+import { rankingKey, valueOrder } from '../results/leaderboard-order.ts';
 
 /** Who reads the report: students do not see the messages of hidden tests. */
 export type Audience = 'instructor' | 'student';
@@ -34,25 +43,9 @@ export interface ViewOptions {
 }
 
 const nf = new Intl.NumberFormat('en-US');
-const pts = (n: number): string => (Number.isInteger(n) ? nf.format(n) : n.toFixed(2).replace(/0$/, ''));
 const pct = (part: number, whole: number): number => (whole > 0 ? part / whole : 0);
-const pctText = (x: number): string => `${Math.round(x * 100)}%`;
-
-export function formatDuration(ms: number): string {
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  const s = ms / 1000;
-  if (s < 60) return `${s < 10 ? s.toFixed(1) : Math.round(s)} s`;
-  const m = Math.floor(s / 60);
-  const rest = Math.round(s - m * 60);
-  if (m < 60) return `${m} min ${rest} s`;
-  return `${Math.floor(m / 60)} h ${m % 60} min`;
-}
-
-function formatDate(iso: string): string {
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return iso;
-  return d.toISOString().replace('T', ' ').replace(/:\d\d\.\d+Z$/, ' UTC');
-}
+/** Messages and answers: several lines allowed, nothing invisible. */
+const text = (s: string): string => visibleText(s).trim();
 
 function shape(s: (number | null)[]): string {
   return `(${s.map((d) => (d === null ? 'None' : String(d))).join(', ')})`;
@@ -157,6 +150,8 @@ export interface ManualView {
   hasAnswer: boolean;
   graded: boolean;
   score: string;
+  /** What the checks flagged for the human grader; empty for the student audience. */
+  flags: string[];
 }
 
 export interface StudentView {
@@ -170,6 +165,8 @@ export interface StudentView {
   ok: boolean;
   statusMessage: string;
   engine: string;
+  /** The per-run seed ('' when the result has none): `dlgrade grade --run-seed` repeats the run. */
+  runSeed: string;
   startedAt: string;
   duration: string;
   scope: string;
@@ -186,9 +183,17 @@ export interface StudentView {
   shapeWrong: number;
   hasShapeTable: boolean;
   curves: ChartView[];
+  /** Lines over any x (series artifacts), drawn with the training curves. */
+  series: ChartView[];
+  hasCurves: boolean;
   confusion: ChartView[];
+  bars: ChartView[];
+  scatter: ChartView[];
+  images: ChartView[];
   leaderboard: { board: string; values: string }[];
   manual: ManualView[];
+  /** Manual items with flags for the grader (instructor audience only), e.g. "B.write-up (2)". */
+  flagged: string;
 }
 
 function testView(t: TestResult, audience: Audience): TestView {
@@ -199,12 +204,12 @@ function testView(t: TestResult, audience: Audience): TestView {
     status: t.status,
     statusLabel: STATUS_LABEL[t.status] ?? t.status,
     passed: t.status === 'passed',
-    score: pts(t.score),
-    maxScore: pts(t.maxScore),
+    score: formatPoints(t.score),
+    maxScore: formatPoints(t.maxScore),
     visibility: VISIBILITY_LABEL[t.visibility] ?? t.visibility,
     hidden: t.visibility !== 'visible',
     duration: formatDuration(t.durationMs),
-    output: withheld ? '' : t.output.trim(),
+    output: withheld ? '' : text(t.output),
     withheld,
   };
 }
@@ -263,8 +268,9 @@ function titleOf(r: Pick<SubmissionResult, 'assignmentTitle' | 'course'>): strin
   return [r.assignmentTitle, r.course].filter(Boolean).join(' · ');
 }
 
-function anchorOf(assignment: string, student: string): string {
-  return `s-${assignment}-${student}`.replace(/[^A-Za-z0-9_-]/g, '_');
+/** HTML id of a student's page: from the student id, which is unique and safe (the assignment id is too). */
+function anchorOf(assignment: string, id: string): string {
+  return `s-${assignment}-${id}`.replace(/[^A-Za-z0-9_~.-]/g, '_');
 }
 
 export async function buildStudentView(r: SubmissionResult, opts: Pick<ViewOptions, 'audience'>): Promise<StudentView> {
@@ -277,38 +283,45 @@ export async function buildStudentView(r: SubmissionResult, opts: Pick<ViewOptio
     return {
       id,
       title: e?.title ?? '',
-      score: e ? pts(e.score) : '',
-      maxScore: e ? pts(e.maxScore) : '',
-      percent: e && e.maxScore > 0 ? pctText(pct(e.score, e.maxScore)) : '—',
-      manualMaxScore: e ? pts(e.manualMaxScore) : '0',
+      score: e ? formatPoints(e.score) : '',
+      maxScore: e ? formatPoints(e.maxScore) : '',
+      percent: e && e.maxScore > 0 ? formatPercent(e.score, e.maxScore) : '—',
+      manualMaxScore: e ? formatPoints(e.manualMaxScore) : '0',
       hasManual: (e?.manualMaxScore ?? 0) > 0,
       tests: tests.filter((_, i) => r.tests[i]!.exercise === id),
     };
   });
   const a = r.artifacts ?? {};
   const shapeTable = (a.shapeTable ?? []).map((s) => ({ layer: s.layer, expected: s.expected, submitted: s.submitted ?? '—', correct: s.correct }));
-  const curves = await Promise.all((a.curves ?? []).map(curveView));
-  const confusion = await Promise.all(
-    (a.confusion ?? []).map(async (c) => ({ title: c.title, svg: await confusionChart(c.classNames, c.matrix), caption: 'rows: true class · shade: share of the row' })),
-  );
+  const [curves, series, confusion, bars, scatter] = await Promise.all([
+    Promise.all((a.curves ?? []).map(curveView)),
+    Promise.all((a.series ?? []).map(seriesView)),
+    Promise.all((a.confusion ?? []).map(confusionView)),
+    Promise.all((a.bars ?? []).map(barsView)),
+    Promise.all((a.scatter ?? []).map(scatterView)),
+  ]);
+  // Flags are for the human grader: a student's own report does not show them.
+  const flagsOf = (m: ManualItem): string[] => (opts.audience === 'instructor' ? (m.flags ?? []).map(text).filter(Boolean) : []);
+  const flagged = r.manual.filter((m) => flagsOf(m).length > 0).map((m) => `${m.id} (${flagsOf(m).length})`);
   const manualMax = r.exercises.reduce((s, e) => s + e.manualMaxScore, 0);
   return {
-    student: r.student,
+    student: displayName(r.student),
     assignment: r.assignment,
     assignmentTitle: titleOf(r),
-    anchor: anchorOf(r.assignment, r.student),
+    anchor: anchorOf(r.assignment, r.id),
     status: r.status,
     statusLabel: RUN_STATUS_LABEL[r.status] ?? r.status,
     ok: r.status === 'ok',
-    statusMessage: r.statusMessage ?? '',
-    engine: r.engine,
-    startedAt: formatDate(r.startedAt),
+    statusMessage: text(r.statusMessage ?? ''),
+    engine: visibleText(r.engine, { oneLine: true }),
+    runSeed: r.runSeed === undefined ? '' : String(r.runSeed),
+    startedAt: formatTimestamp(r.startedAt),
     duration: formatDuration(r.durationMs),
     scope: r.scope === 'all' ? 'all tests (visible and hidden)' : 'visible tests only',
-    score: pts(r.score),
-    maxScore: pts(r.maxScore),
-    percent: pctText(pct(r.score, r.maxScore)),
-    manualMaxScore: pts(manualMax),
+    score: formatPoints(r.score),
+    maxScore: formatPoints(r.maxScore),
+    percent: formatPercent(r.score, r.maxScore),
+    manualMaxScore: formatPoints(manualMax),
     hasManual: r.manual.length > 0,
     exercises,
     failedCount: r.tests.filter((t) => t.status !== 'passed').length,
@@ -318,7 +331,12 @@ export async function buildStudentView(r: SubmissionResult, opts: Pick<ViewOptio
     shapeWrong: shapeTable.filter((s) => !s.correct).length,
     hasShapeTable: shapeTable.length > 0,
     curves,
+    series,
+    hasCurves: curves.length + series.length > 0,
     confusion,
+    bars,
+    scatter,
+    images: (a.images ?? []).map(imagesView),
     leaderboard: (a.leaderboard ?? []).map((l) => ({
       board: l.board,
       values: Object.entries(l.values).map(([k, v]) => `${k} ${formatValue(k, v)}`).join(' · '),
@@ -326,12 +344,14 @@ export async function buildStudentView(r: SubmissionResult, opts: Pick<ViewOptio
     manual: r.manual.map((m) => ({
       id: m.id,
       title: m.title,
-      maxScore: pts(m.maxScore),
-      answer: (m.answer ?? '').trim(),
+      maxScore: formatPoints(m.maxScore),
+      answer: text(m.answer ?? ''),
       hasAnswer: (m.answer ?? '').trim() !== '',
       graded: m.score !== undefined,
-      score: m.score === undefined ? '' : pts(m.score),
+      score: m.score === undefined ? '' : formatPoints(m.score),
+      flags: flagsOf(m),
     })),
+    flagged: flagged.join(', '),
   };
 }
 
@@ -374,6 +394,7 @@ export interface LeaderboardView {
   columns: string[];
   rows: { rank: number; student: string; anchor: string; values: string[] }[];
   chart: string;
+  chartCaption: string;
   hasChart: boolean;
   sortedBy: string;
 }
@@ -400,6 +421,12 @@ export interface ClassView {
   gradedBetween: string;
   leaderboards: LeaderboardView[];
   hasLeaderboards: boolean;
+  /** The students' evidence aggregated (class-evidence.ts): class scatter, mean bars and confusion, overlaid curves. */
+  figures: ChartView[];
+  hasFigures: boolean;
+  /** What the checks flagged for the human graders, per student and manual item (instructor audience only). */
+  flags: { student: string; anchor: string; item: string; message: string }[];
+  hasFlags: boolean;
   /** Problems of the assignment itself found while grading (for authors), with how many results carry each. */
   warnings: { text: string; count: number }[];
   hasWarnings: boolean;
@@ -407,18 +434,6 @@ export interface ClassView {
   roster: { student: string; anchor: string; score: string; percent: string; status: string; ok: boolean; failed: number }[];
 }
 
-function mean(xs: number[]): number {
-  return xs.length ? xs.reduce((s, x) => s + x, 0) / xs.length : 0;
-}
-
-function median(xs: number[]): number {
-  if (!xs.length) return 0;
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-}
-
-const fmt1 = (x: number): string => (Number.isInteger(x) ? nf.format(x) : x.toFixed(1));
 
 /** Ten bins of 10 percentage points of the stored score; the last bin includes 100%. */
 export function scoreHistogram(results: SubmissionResult[]): HistogramBin[] {
@@ -482,56 +497,79 @@ function exampleLines(text: string, max = 4): string {
   return lines.length > max ? `${lines.slice(0, max).join('\n')}\n…` : text;
 }
 
-/** Which value orders a board: an accuracy-like key (higher first), else the first key (higher first). */
-function boardOrder(keys: string[]): { key: string; desc: boolean } {
-  const acc = keys.find((k) => /acc|score|f1/i.test(k));
-  if (acc) return { key: acc, desc: true };
-  const loss = keys.find((k) => /loss|error|time/i.test(k));
-  if (loss) return { key: loss, desc: false };
-  return { key: keys[0] ?? '', desc: true };
+interface BoardEntry {
+  student: string;
+  id: string;
+  values: Record<string, number>;
+  order?: Record<string, LeaderboardOrder>;
+}
+
+/** Rows best first: by the ranking value in its order, ties by the other values in theirs, then by name. */
+function rankBoard(entries: BoardEntry[], keys: string[], orderOf: (k: string) => LeaderboardOrder): BoardEntry[] {
+  return [...entries].sort((a, b) => {
+    for (const k of keys) {
+      const x = a.values[k] ?? Number.NaN;
+      const y = b.values[k] ?? Number.NaN;
+      if (Number.isNaN(x) !== Number.isNaN(y)) return Number.isNaN(x) ? 1 : -1;
+      const d = Number.isNaN(x) ? 0 : orderOf(k) === 'desc' ? y - x : x - y;
+      if (d) return d;
+    }
+    return a.student.localeCompare(b.student);
+  });
+}
+
+/**
+ * One chart per board: the ranking value (y) against the first value ranked the other way (x), e.g. accuracy
+ * against parameters, with the class's Pareto front; else against the board's other value, without one.
+ * Every point is named up to MAX_LABELLED points, beyond that the front's.
+ */
+async function boardChart(sorted: BoardEntry[], key: string, columns: string[], orderOf: (k: string) => LeaderboardOrder): Promise<{ svg: string; caption: string }> {
+  const opposite = columns.find((c) => c !== key && orderOf(c) !== orderOf(key));
+  const other = opposite ?? columns.find((c) => c !== key);
+  if (!other) return { svg: '', caption: '' };
+  const frontier = opposite !== undefined && orderOf(key) === 'desc';
+  const plotted = sorted.filter((e) => Number.isFinite(e.values[other]) && Number.isFinite(e.values[key]));
+  if (plotted.length === 0) return { svg: '', caption: '' };
+  const percent = /acc|rate|f1|precision|recall/i.test(key) && plotted.every((e) => e.values[key]! >= 0 && e.values[key]! <= 1);
+  const points = plotted.map((e) => ({ label: displayName(e.student), x: e.values[other]!, y: e.values[key]! * (percent ? 100 : 1) }));
+  const front = frontier ? frontOf(points) : [];
+  const keep = new Set(front);
+  const labelled = points.map((p, i) => (points.length <= MAX_LABELLED || keep.has(i) ? p : { ...p, label: '' }));
+  const { svg } = await scatterChart({ xLabel: other, yLabel: percent ? `${key} (%)` : key, frontier, points: labelled });
+  const caption = [frontier ? frontCaption(front.map((i) => points[i]!.label), other, key) : '', points.length > MAX_LABELLED && frontier ? `names shown for the front only (${points.length} students)` : ''];
+  return { svg, caption: caption.filter(Boolean).join(' · ') };
 }
 
 async function leaderboards(results: SubmissionResult[]): Promise<LeaderboardView[]> {
-  const boards = new Map<string, { student: string; values: Record<string, number> }[]>();
+  const boards = new Map<string, BoardEntry[]>();
   for (const r of results) {
     for (const e of r.artifacts?.leaderboard ?? []) {
       let b = boards.get(e.board);
       if (!b) boards.set(e.board, (b = []));
-      b.push({ student: r.student, values: e.values });
+      b.push({ student: r.student, id: r.id, values: e.values, ...(e.order ? { order: e.order } : {}) });
     }
   }
   const views: LeaderboardView[] = [];
   for (const [board, entries] of boards) {
     const columns = [...new Set(entries.flatMap((e) => Object.keys(e.values)))];
-    const { key, desc } = boardOrder(columns);
-    const sorted = [...entries].sort((a, b) => {
-      const x = a.values[key] ?? NaN;
-      const y = b.values[key] ?? NaN;
-      if (Number.isNaN(x) !== Number.isNaN(y)) return Number.isNaN(x) ? 1 : -1;
-      return (desc ? y - x : x - y) || a.student.localeCompare(b.student);
-    });
-    // Scatter of the ordering value against the other (e.g. accuracy against parameters), when there are two.
-    const other = columns.find((c) => c !== key);
-    let chart = '';
-    if (other && columns.length >= 2) {
-      const points = sorted
-        .filter((e) => Number.isFinite(e.values[other]) && Number.isFinite(e.values[key]))
-        .map((e, i) => ({ x: e.values[other]!, y: e.values[key]!, label: i < 10 ? e.student : '' }));
-      const percent = /acc|rate|f1|precision|recall/i.test(key) && points.every((p) => p.y >= 0 && p.y <= 1);
-      if (points.length > 0) chart = await leaderboardChart(points, other, key, percent);
-    }
+    // A value's order as the first entry that declares it says, else by its name (as in results.json).
+    const orderOf = (k: string): LeaderboardOrder => valueOrder(entries.find((e) => e.order?.[k]) ?? {}, k);
+    const key = rankingKey(columns, orderOf) ?? '';
+    const sorted = rankBoard(entries, [key, ...columns.filter((c) => c !== key)], orderOf);
+    const chart = await boardChart(sorted, key, columns, orderOf);
     views.push({
       board,
       columns,
-      sortedBy: `${key} (${desc ? 'highest' : 'lowest'} first)`,
+      sortedBy: `${key} (${orderOf(key) === 'desc' ? 'highest' : 'lowest'} first)`,
       rows: sorted.map((e, i) => ({
         rank: i + 1,
-        student: e.student,
-        anchor: anchorOf(results[0]!.assignment, e.student),
+        student: displayName(e.student),
+        anchor: anchorOf(results[0]!.assignment, e.id),
         values: columns.map((c) => (e.values[c] === undefined ? '—' : formatValue(c, e.values[c]!))),
       })),
-      chart,
-      hasChart: chart !== '',
+      chart: chart.svg,
+      chartCaption: chart.caption,
+      hasChart: chart.svg !== '',
     });
   }
   return views;
@@ -542,7 +580,7 @@ export async function buildClassView(results: SubmissionResult[], opts: Pick<Vie
   if (results.length === 0) throw new Error('buildClassView: no results');
   const assignment = results[0]!.assignment;
   const other = results.find((r) => r.assignment !== assignment);
-  if (other) throw new Error(`buildClassView: results of ${assignment} and ${other.assignment} (student ${other.student}) mixed; group by assignment first`);
+  if (other) throw new Error(`buildClassView: results of ${assignment} and ${other.assignment} (student ${displayName(other.student)}) mixed; group by assignment first`);
   const sortedResults = [...results].sort((a, b) => a.student.localeCompare(b.student));
   const scores = sortedResults.map((r) => r.score);
   const maxScores = [...new Set(sortedResults.map((r) => r.maxScore))];
@@ -555,7 +593,7 @@ export async function buildClassView(results: SubmissionResult[], opts: Pick<Vie
     const es = sortedResults.flatMap((r) => r.exercises.filter((e) => e.id === id));
     const m = mean(es.map((e) => e.score));
     const max = Math.max(...es.map((e) => e.maxScore));
-    return { id, title, mean: fmt1(m), maxScore: pts(max), percent: max > 0 ? pctText(pct(m, max)) : '—', ratio: pct(m, max), auto: max > 0, manualMaxScore: pts(Math.max(...es.map((e) => e.manualMaxScore))) };
+    return { id, title, mean: formatPoints(m), maxScore: formatPoints(max), percent: max > 0 ? formatPercent(m, max) : '—', ratio: pct(m, max), auto: max > 0, manualMaxScore: formatPoints(Math.max(...es.map((e) => e.manualMaxScore))) };
   });
   const autoExercises = exercises.filter((e) => e.auto);
 
@@ -565,26 +603,27 @@ export async function buildClassView(results: SubmissionResult[], opts: Pick<Vie
     name: r.test.name,
     exercise: r.test.exercise,
     visibility: VISIBILITY_LABEL[r.test.visibility] ?? r.test.visibility,
-    maxScore: pts(r.test.maxScore),
+    maxScore: formatPoints(r.test.maxScore),
     passed: r.passed,
     total: r.total,
-    rate: pctText(pct(r.passed, r.total)),
-    meanScore: fmt1(r.meanScore),
+    rate: formatPercent(r.passed, r.total),
+    meanScore: formatPoints(r.meanScore),
     low: pct(r.passed, r.total) < 0.5,
   }));
 
   const failures = commonFailures(sortedResults);
   const incidents: IncidentView[] = [];
   for (const r of sortedResults) {
-    const anchor = anchorOf(r.assignment, r.student);
+    const anchor = anchorOf(r.assignment, r.id);
+    const student = displayName(r.student);
     if (r.status !== 'ok') {
-      incidents.push({ student: r.student, anchor, where: 'whole run', status: RUN_STATUS_LABEL[r.status] ?? r.status, message: exampleLines(r.statusMessage ?? '', 3) });
+      incidents.push({ student, anchor, where: 'whole run', status: RUN_STATUS_LABEL[r.status] ?? r.status, message: exampleLines(text(r.statusMessage ?? ''), 3) });
     }
     for (const t of r.tests) {
       if (t.status === 'timeout' || t.status === 'crash' || t.status === 'oom' || t.status === 'error') {
         // A submission that never loaded marks every test the same way; the run line above says it once.
         if (r.status !== 'ok' && r.tests.every((x) => x.status === t.status)) continue;
-        incidents.push({ student: r.student, anchor, where: t.id, status: STATUS_LABEL[t.status], message: exampleLines(t.output, 2) });
+        incidents.push({ student, anchor, where: t.id, status: STATUS_LABEL[t.status], message: exampleLines(text(t.output), 2) });
       }
     }
   }
@@ -594,7 +633,7 @@ export async function buildClassView(results: SubmissionResult[], opts: Pick<Vie
   }));
   const engines = [...new Set(sortedResults.map((r) => r.engine))].map((engine) => {
     const count = sortedResults.filter((r) => r.engine === engine).length;
-    return { engine, count, who: count === sortedResults.length ? 'every student' : `${count} student${count === 1 ? '' : 's'}` };
+    return { engine: visibleText(engine, { oneLine: true }), count, who: count === sortedResults.length ? 'every student' : `${count} student${count === 1 ? '' : 's'}` };
   });
   const durations = sortedResults.map((r) => r.durationMs);
   const slowest = sortedResults.reduce((a, b) => (b.durationMs > a.durationMs ? b : a));
@@ -602,15 +641,22 @@ export async function buildClassView(results: SubmissionResult[], opts: Pick<Vie
 
   const warningCounts = new Map<string, number>();
   for (const r of sortedResults) for (const w of new Set(r.warnings ?? [])) warningCounts.set(w, (warningCounts.get(w) ?? 0) + 1);
-  const warnings = opts.audience === 'instructor' ? [...warningCounts].map(([text, count]) => ({ text, count })).sort((a, b) => b.count - a.count) : [];
+  const warnings = opts.audience === 'instructor' ? [...warningCounts].map(([w, count]) => ({ text: text(w), count })).sort((a, b) => b.count - a.count) : [];
 
   const students = await Promise.all(sortedResults.map((r) => buildStudentView(r, opts)));
-  const [histogram, exerciseChart, passRateSvg, boards] = await Promise.all([
+  const [histogram, exerciseChart, passRateSvg, boards, figures] = await Promise.all([
     histogramChart(scoreHistogram(sortedResults)),
     exerciseMeanChart(autoExercises.map((e) => ({ exercise: e.id, percent: e.ratio }))),
     passRateChart(rates.map((r) => ({ test: r.test.id, rate: pct(r.passed, r.total) }))),
     leaderboards(sortedResults),
+    classFigures(sortedResults),
   ]);
+  const flags =
+    opts.audience === 'instructor'
+      ? sortedResults.flatMap((r) =>
+          r.manual.flatMap((m) => (m.flags ?? []).map((f) => ({ student: displayName(r.student), anchor: anchorOf(r.assignment, r.id), item: m.id, message: text(f) }))),
+        )
+      : [];
   return {
     assignment,
     assignmentTitle: titleOf(sortedResults.find((r) => r.assignmentTitle || r.course) ?? {}),
@@ -618,13 +664,13 @@ export async function buildClassView(results: SubmissionResult[], opts: Pick<Vie
     hasWarnings: warnings.length > 0,
     anchor: `a-${assignment}`.replace(/[^A-Za-z0-9_-]/g, '_'),
     studentCount: sortedResults.length,
-    maxScore: maxScores.length === 1 ? pts(maxScore) : maxScores.map(pts).join(' / '),
+    maxScore: maxScores.length === 1 ? formatPoints(maxScore) : maxScores.map(formatPoints).join(' / '),
     stats: {
-      mean: fmt1(mean(scores)),
-      median: fmt1(median(scores)),
-      min: pts(Math.min(...scores)),
-      max: pts(Math.max(...scores)),
-      meanPercent: pctText(pct(mean(scores), maxScore)),
+      mean: formatPoints(mean(scores)),
+      median: formatPoints(median(scores)),
+      min: formatPoints(Math.min(...scores)),
+      max: formatPoints(Math.max(...scores)),
+      meanPercent: formatPercent(mean(scores), maxScore),
     },
     histogram,
     exercises: exercises.map(({ ratio: _ratio, auto: _auto, ...e }) => e),
@@ -636,12 +682,12 @@ export async function buildClassView(results: SubmissionResult[], opts: Pick<Vie
       testName: f.test.name,
       status: STATUS_LABEL[f.status],
       count: f.students.length,
-      share: pctText(pct(f.students.length, sortedResults.length)),
+      share: formatPercent(f.students.length, sortedResults.length),
       students:
         f.students.length > MAX_NAMED_STUDENTS
-          ? `${f.students.slice(0, MAX_NAMED_STUDENTS).join(', ')} and ${f.students.length - MAX_NAMED_STUDENTS} more`
-          : f.students.join(', '),
-      example: exampleLines(f.example),
+          ? `${f.students.slice(0, MAX_NAMED_STUDENTS).map(displayName).join(', ')} and ${f.students.length - MAX_NAMED_STUDENTS} more`
+          : f.students.map(displayName).join(', '),
+      example: exampleLines(text(f.example)),
     })),
     hasFailures: failures.length > 0,
     incidents,
@@ -652,11 +698,15 @@ export async function buildClassView(results: SubmissionResult[], opts: Pick<Vie
       total: formatDuration(durations.reduce((s, d) => s + d, 0)),
       mean: formatDuration(mean(durations)),
       max: formatDuration(slowest.durationMs),
-      slowest: slowest.student,
+      slowest: displayName(slowest.student),
     },
-    gradedBetween: starts.length ? (starts[0] === starts.at(-1) ? formatDate(starts[0]!) : `${formatDate(starts[0]!)} – ${formatDate(starts.at(-1)!)}`) : '',
+    gradedBetween: starts.length ? (starts[0] === starts.at(-1) ? formatTimestamp(starts[0]!) : `${formatTimestamp(starts[0]!)} – ${formatTimestamp(starts.at(-1)!)}`) : '',
     leaderboards: boards,
     hasLeaderboards: boards.length > 0,
+    figures,
+    hasFigures: figures.length > 0,
+    flags,
+    hasFlags: flags.length > 0,
     students,
     roster: students.map((s, i) => ({
       student: s.student,
@@ -701,7 +751,7 @@ export async function buildClassReport(results: SubmissionResult[], opts: ViewOp
   return {
     kind: 'class',
     title: opts.title ?? `Class report · ${[...groups.keys()].join(', ')}`,
-    generatedAt: formatDate((opts.generatedAt ?? new Date()).toISOString()),
+    generatedAt: formatTimestamp((opts.generatedAt ?? new Date()).toISOString()),
     audience: opts.audience,
     classes,
     multipleClasses: classes.length > 1,
@@ -713,11 +763,11 @@ export async function buildStudentReport(results: SubmissionResult[], opts: View
   if (results.length === 0) throw new Error('buildStudentReport: no results');
   const sorted = [...results].sort((a, b) => a.assignment.localeCompare(b.assignment) || a.student.localeCompare(b.student));
   const students = await Promise.all(sorted.map((r) => buildStudentView(r, opts)));
-  const names = [...new Set(sorted.map((r) => r.student))];
+  const names = [...new Set(sorted.map((r) => displayName(r.student)))];
   return {
     kind: 'student',
     title: opts.title ?? `${names.join(', ')} · ${[...new Set(sorted.map((r) => r.assignment))].join(', ')}`,
-    generatedAt: formatDate((opts.generatedAt ?? new Date()).toISOString()),
+    generatedAt: formatTimestamp((opts.generatedAt ?? new Date()).toISOString()),
     audience: opts.audience,
     classes: [],
     multipleClasses: false,

@@ -53,3 +53,7 @@ describe('answers.md sections', () => {
     expect(readAnswer(sub, { file: 'missing.md', heading: 'X.1' })).toBeUndefined();
   });
 });
+
+test('a submission folder that is not there has no answers (instead of failing the result)', () => {
+  expect(readAnswer('/nonexistent/dlgrade/submission', { file: 'answers.md', heading: 'B.1' })).toBeUndefined();
+});

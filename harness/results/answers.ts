@@ -42,6 +42,8 @@ export function answerSection(markdown: string, heading: string): string | undef
 
 /** The student's answer at `loc` in `submissionDir`, or undefined (missing file, heading, or empty section). */
 export function readAnswer(submissionDir: string, loc: AnswerLocation): string | undefined {
+  // No folder (a missing submission, a name that cannot be opened): no answers.
+  if (!existsSync(submissionDir)) return undefined;
   const root = realpathSync(submissionDir);
   const file = path.resolve(root, loc.file);
   if (!existsSync(file)) return undefined;

@@ -1,6 +1,8 @@
-// What the class outputs (gradebook CSV, JUnit XML, Markdown summary) share: the students in a stable order
-// and the exercise columns. Renders what SubmissionResult says; never rescores.
-import type { SubmissionResult } from './types.ts';
+// What the class outputs (gradebook CSV, JUnit XML, Markdown summary) share: the students in a stable order,
+// the exercise columns, and messages as one visible line for a cell. Renders what SubmissionResult says;
+// never rescores.
+import type { SubmissionResult } from '../types/submission-result.ts';
+import { visibleText } from './safe-text.ts';
 
 export interface ExerciseColumn {
   id: string;
@@ -20,21 +22,20 @@ export function exerciseColumns(results: readonly SubmissionResult[]): ExerciseC
   return [...seen.values()];
 }
 
-/** Points as graders write them: up to two decimals, no trailing zeros. */
-export function points(x: number): string {
-  return String(Math.round(x * 100) / 100);
+function shorten(line: string, max: number): string {
+  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
 }
 
-/** The first line of a message, shortened for a table cell. */
+/** The first line of a message, shortened for a table cell; control characters shown escaped. */
 export function firstLine(s: string | undefined, max = 160): string {
-  const line = (s ?? '').split('\n').find((l) => l.trim() !== '')?.trim() ?? '';
-  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
+  const line = visibleText(s ?? '').split('\n').find((l) => l.trim() !== '')?.trim() ?? '';
+  return shorten(visibleText(line, { oneLine: true }), max);
 }
 
-/** Several lines as one table cell: " · " between them, shortened. */
+/** Several lines as one table cell: " · " between them, shortened; control characters shown escaped. */
 export function oneLine(s: string | undefined, max = 300): string {
-  const line = (s ?? '').split('\n').map((l) => l.trim()).filter(Boolean).join(' · ');
-  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
+  const line = visibleText(s ?? '').split('\n').map((l) => l.trim()).filter(Boolean).join(' · ');
+  return shorten(visibleText(line, { oneLine: true }), max);
 }
 
 /**

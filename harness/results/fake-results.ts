@@ -1,6 +1,7 @@
 // Hand-built SubmissionResults for the class outputs' tests (gradebook, JUnit, summary, merge): two
 // exercises, a few tests, any run status.
-import type { RunStatus, SubmissionResult, TestResult, TestStatus } from './types.ts';
+import type { RunStatus, SubmissionResult, TestResult, TestStatus } from '../types/submission-result.ts';
+import { studentId } from './student-id.ts';
 
 export interface FakeTest {
   id: string;
@@ -31,6 +32,7 @@ export function fakeResult(student: string, tests: FakeTest[], status: RunStatus
     assignmentTitle: 'Toy assignment',
     course: 'T-100',
     student,
+    id: studentId(student),
     engine: 'tfjs 4.22.0 wasm (simd, 1 thread)',
     status,
     ...(statusMessage ? { statusMessage } : {}),

@@ -1,11 +1,14 @@
 // The class run as JUnit XML (the format CI systems display): one <testsuite> per student, one <testcase>
 // per graded test. A test that did not pass is a <failure> whose type is its status (failed, timeout, crash,
 // oom); a grader problem is an <error>; a skipped test is <skipped/>. A submission that never ran (missing,
-// import error) has its tests failed with the run's message.
-import { byStudent, firstLine, points, runOutcome } from './class-table.ts';
-import type { SubmissionResult, TestResult } from './types.ts';
+// import error) has its tests failed with the run's message. Student names and messages show control
+// characters escaped (XML 1.0 cannot hold most of them), then markup is escaped.
+import type { SubmissionResult, TestResult } from '../types/submission-result.ts';
+import { byStudent, firstLine, runOutcome } from './class-table.ts';
+import { decimalSeconds, formatPoints } from './format.ts';
+import { displayName, visibleText } from './safe-text.ts';
 
-/** XML 1.0 text: escape markup and drop characters XML cannot carry (e.g. control codes from a submission). */
+/** XML 1.0 text: escape markup and drop characters XML cannot carry (whatever visibleText left: U+FFFE, U+FFFF). */
 export function xmlEscape(s: string): string {
   return s
     // eslint-disable-next-line no-control-regex
@@ -16,11 +19,11 @@ export function xmlEscape(s: string): string {
     .replace(/"/g, '&quot;');
 }
 
-const secs = (ms: number) => (ms / 1000).toFixed(3);
+const body = (s: string) => xmlEscape(visibleText(s));
 
 function testcase(r: SubmissionResult, t: TestResult): string {
-  const open = `    <testcase classname="${xmlEscape(`${r.student}.${t.exercise}`)}" name="${xmlEscape(`${t.id}: ${t.name}`)}" time="${secs(t.durationMs)}">`;
-  const score = `<system-out>${xmlEscape(`${points(t.score)} / ${points(t.maxScore)} points`)}</system-out>`;
+  const open = `    <testcase classname="${xmlEscape(`${displayName(r.student)}.${t.exercise}`)}" name="${xmlEscape(`${t.id}: ${t.name}`)}" time="${decimalSeconds(t.durationMs)}">`;
+  const score = `<system-out>${xmlEscape(`${formatPoints(t.score)} / ${formatPoints(t.maxScore)} points`)}</system-out>`;
   const msg = xmlEscape(firstLine(t.output, 300) || t.status);
   switch (t.status) {
     case 'passed':
@@ -28,9 +31,9 @@ function testcase(r: SubmissionResult, t: TestResult): string {
     case 'skipped':
       return `${open}<skipped message="${msg}"/>${score}</testcase>`;
     case 'error':
-      return `${open}<error type="error" message="${msg}">${xmlEscape(t.output)}</error>${score}</testcase>`;
+      return `${open}<error type="error" message="${msg}">${body(t.output)}</error>${score}</testcase>`;
     default:
-      return `${open}<failure type="${t.status}" message="${msg}">${xmlEscape(t.output)}</failure>${score}</testcase>`;
+      return `${open}<failure type="${t.status}" message="${msg}">${body(t.output)}</failure>${score}</testcase>`;
   }
 }
 
@@ -48,7 +51,7 @@ export function toJUnitXml(results: readonly SubmissionResult[], name = results[
     let n = r.tests.length;
     if (n === 0 && r.status !== 'ok') {
       // Nothing ran (e.g. no submission folder): one failed case so CI shows it.
-      cases.push(`    <testcase classname="${xmlEscape(r.student)}" name="submission" time="0.000"><failure type="${xmlEscape(r.status)}" message="${xmlEscape(firstLine(r.statusMessage, 300) || r.status)}">${xmlEscape(r.statusMessage ?? '')}</failure></testcase>`);
+      cases.push(`    <testcase classname="${xmlEscape(displayName(r.student))}" name="submission" time="0.000"><failure type="${xmlEscape(r.status)}" message="${xmlEscape(firstLine(r.statusMessage, 300) || r.status)}">${body(r.statusMessage ?? '')}</failure></testcase>`);
       n = 1;
       f = 1;
     }
@@ -57,15 +60,16 @@ export function toJUnitXml(results: readonly SubmissionResult[], name = results[
     errors += e;
     time += r.durationMs;
     const props = [
-      ['score', points(r.score)],
-      ['max_score', points(r.maxScore)],
+      ['folder', r.id],
+      ['score', formatPoints(r.score)],
+      ['max_score', formatPoints(r.maxScore)],
       ['status', runOutcome(r).status],
-      ['engine', r.engine],
+      ['engine', visibleText(r.engine, { oneLine: true })],
     ]
       .map(([k, v]) => `      <property name="${k}" value="${xmlEscape(v ?? '')}"/>`)
       .join('\n');
     return [
-      `  <testsuite name="${xmlEscape(r.student)}" tests="${n}" failures="${f}" errors="${e}" skipped="${count(r, (t) => t.status === 'skipped')}" time="${secs(r.durationMs)}" timestamp="${xmlEscape(r.startedAt)}">`,
+      `  <testsuite name="${xmlEscape(displayName(r.student))}" tests="${n}" failures="${f}" errors="${e}" skipped="${count(r, (t) => t.status === 'skipped')}" time="${decimalSeconds(r.durationMs)}" timestamp="${xmlEscape(r.startedAt)}">`,
       `    <properties>\n${props}\n    </properties>`,
       ...cases,
       '  </testsuite>',
@@ -73,7 +77,7 @@ export function toJUnitXml(results: readonly SubmissionResult[], name = results[
   });
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="${xmlEscape(name)}" tests="${tests}" failures="${failures}" errors="${errors}" time="${secs(time)}">`,
+    `<testsuites name="${xmlEscape(name)}" tests="${tests}" failures="${failures}" errors="${errors}" time="${decimalSeconds(time)}">`,
     ...suites,
     '</testsuites>',
     '',

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { loadAssignment, PACKAGE_ROOT } from '../assignment/load.ts';
-import type { SuitesOutcome, TestOutcome } from '../runner/outcomes.ts';
+import type { SuitesOutcome, TestOutcome } from '../types/suite-outcome.ts';
 import { gradescopeProblems, toGradescope } from './gradescope.ts';
 import { scoreSubmission, type Scope } from './score.ts';
 

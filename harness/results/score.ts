@@ -4,10 +4,11 @@ import { stripVTControlCharacters } from 'node:util';
 import { allTests } from '../assignment/load.ts';
 import { testIdOfTitle } from '../assignment/test-id.ts';
 import type { Assignment, TestSpec } from '../assignment/types.ts';
-import type { ArtifactRecord } from '../checks/test-meta.ts';
-import type { OutcomeError, SuitesOutcome, TestOutcome } from '../runner/outcomes.ts';
+import type { ArtifactRecord } from '../types/dlgrade-meta.ts';
+import type { OutcomeError, SuitesOutcome, TestOutcome } from '../types/suite-outcome.ts';
 import { readAnswer } from './answers.ts';
-import type { Artifacts, ExerciseScore, ManualItem, RunStatus, SubmissionResult, TestResult, TestStatus } from './types.ts';
+import { studentId } from './student-id.ts';
+import type { Artifacts, ExerciseScore, ManualItem, RunStatus, SubmissionResult, TestResult, TestStatus } from '../types/submission-result.ts';
 
 export type Scope = 'visible' | 'all';
 
@@ -30,6 +31,8 @@ export interface ScoreInput {
   run?: RunRecord;
   /** Why the suites were not run (e.g. no entry file): every test scores 0 with this message. */
   notRun?: { status: RunStatus; message: string };
+  /** The run seed the suites drew inputs from. */
+  runSeed?: number;
   /** Engine line when no probe reported one (e.g. the suites never reached the submission). */
   engineFallback?: string;
 }
@@ -87,7 +90,9 @@ export function scoreSubmission(input: ScoreInput): SubmissionResult {
 
   const moduleTrouble = (outcome?.moduleErrors ?? []).map((m) => `${m.file}: ${m.errors.map(errorText).join('; ')}`);
   const artifacts: Artifacts = {};
+  const flags: Record<string, string[]> = {};
   let engine: string | undefined;
+  let graderEngine: string | undefined;
 
   const tests: TestResult[] = [];
   for (const x of a.exercises) {
@@ -117,6 +122,7 @@ export function scoreSubmission(input: ScoreInput): SubmissionResult {
       const o = found[0]!;
       const meta = o.meta;
       engine ??= meta?.engine;
+      graderEngine ??= meta?.graderEngine;
       let status = statusOf(o);
       let score = status === 'passed' ? spec.points : 0;
       const lines = o.errors.map(errorText);
@@ -137,6 +143,7 @@ export function scoreSubmission(input: ScoreInput): SubmissionResult {
       }
       lines.push(...(meta?.notes ?? []));
       for (const r of meta?.artifacts ?? []) addArtifact(artifacts, r);
+      for (const f of meta?.flags ?? []) (flags[f.manual] ??= []).push(`${spec.id}: ${f.message}`);
       tests.push({ ...base, score, status, output: lines.join('\n'), durationMs: o.durationMs });
     }
   }
@@ -144,7 +151,7 @@ export function scoreSubmission(input: ScoreInput): SubmissionResult {
   const manual: ManualItem[] = a.exercises.flatMap((x) =>
     x.manual.map((m) => {
       const answer = readAnswer(input.submissionDir, m.answer);
-      return { id: m.id, exercise: x.id, title: m.title, maxScore: m.points, ...(answer !== undefined ? { answer } : {}) };
+      return { id: m.id, exercise: x.id, title: m.title, maxScore: m.points, ...(answer !== undefined ? { answer } : {}), ...(flags[m.id] ? { flags: flags[m.id] } : {}) };
     }),
   );
 
@@ -166,7 +173,9 @@ export function scoreSubmission(input: ScoreInput): SubmissionResult {
     assignmentTitle: a.title,
     course: a.course,
     student: input.student,
-    engine: engine ?? input.engineFallback ?? 'unknown (no probe reached the submission)',
+    id: studentId(input.student),
+    // The submission's code ran on one engine (the sandbox), the grader's checks and trainings on another.
+    engine: `${engine ?? input.engineFallback ?? 'unknown (no probe reached the submission)'}${graderEngine && graderEngine !== engine ? `; grader: ${graderEngine}` : ''}`,
     status,
     ...(statusMessage ? { statusMessage } : {}),
     score: round4(tests.reduce((s, t) => s + t.score, 0)),
@@ -177,6 +186,7 @@ export function scoreSubmission(input: ScoreInput): SubmissionResult {
     artifacts,
     startedAt: input.startedAt,
     durationMs: input.durationMs,
+    ...(input.runSeed !== undefined ? { runSeed: input.runSeed } : {}),
     scope,
     ...(warnings.length ? { warnings } : {}),
   };
@@ -190,6 +200,10 @@ function addArtifact(into: Artifacts, r: ArtifactRecord): void {
     case 'curves': (into.curves ??= []).push(r.value); break;
     case 'confusion': (into.confusion ??= []).push(r.value); break;
     case 'leaderboard': (into.leaderboard ??= []).push(r.value); break;
+    case 'series': (into.series ??= []).push(r.value); break;
+    case 'images': (into.images ??= []).push(r.value); break;
+    case 'bars': (into.bars ??= []).push(r.value); break;
+    case 'scatter': (into.scatter ??= []).push(r.value); break;
   }
 }
 

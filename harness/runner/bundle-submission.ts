@@ -4,11 +4,14 @@
 // needs neither tsx nor esbuild, and reads only that folder and the packages it imports.
 //
 // Confinement happens here, at compile time, because the compiler reads files as the grader: a submission
-// may import its own files (realpath inside its folder), Node built-ins, and packages installed with the
-// grader (resolved from the grader's root, never from the submission's own node_modules, and left
-// external, so tfjs is one instance shared with the probes). Anything else, e.g.
-// `import '../../reference/x/index.ts'`, is a compile error naming the import.
-import { realpathSync } from 'node:fs';
+// may import its own files (realpath inside its folder), Node built-ins, packages installed with the grader
+// (resolved from the grader's root, never from the submission's own node_modules, and left external, so
+// tfjs is one instance shared with the probes) and dlgrade's own public modules (dlgrade/layers, bundled).
+// Two layers: the resolver refuses an import that leaves the folder (the message names the import), and
+// afterwards every file that ended up in the bundle is checked from esbuild's metafile, whatever brought it
+// in: a symlinked entry or folder, a template-literal import esbuild expands as a glob, a require of a
+// computed path. A file outside the submission that only the submission reaches refuses the submission.
+import { readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { isBuiltin } from 'node:module';
 import path from 'node:path';
@@ -33,7 +36,19 @@ export interface Bundle {
   submission: string;
   /** node_modules folders the bundles import from: the child must be allowed to read them. */
   packageRoots: string[];
+  /**
+   * Each of the submission's own files (relative to its folder) with the packages it imports (bare
+   * specifiers as written, e.g. "@tensorflow/tfjs", "node:fs"): evidence the grader computed itself of what a
+   * file uses (a from-scratch exercise must not import tfjs).
+   */
+  imports: Record<string, string[]>;
+  /** What it was built from (a prebuilt bundle is reused only for the same submission and probes). */
+  submissionDir: string;
+  probesFile: string;
 }
+
+/** Written next to the bundles, so a grading run bundles once and every test file's sandbox reuses it. */
+export const BUNDLE_MANIFEST = 'bundle.json';
 
 /** A submission that does not compile or imports what it may not; the message names file:line. */
 export class BundleError extends Error {
@@ -53,6 +68,8 @@ function inside(file: string, dir: string): boolean {
 }
 
 const isBare = (spec: string) => !spec.startsWith('.') && !path.isAbsolute(spec) && !spec.startsWith('file:');
+/** dlgrade's own public modules (package.json "exports"), bundled rather than left external. */
+const isSelf = (spec: string) => spec === 'dlgrade' || spec.startsWith('dlgrade/');
 
 /** The node_modules folder a resolved package file lives in (the outermost below the filesystem root). */
 function packageRootOf(file: string): string | undefined {
@@ -72,6 +89,11 @@ export async function bundleSubmission(input: BundleInput): Promise<Bundle> {
         const spec = args.path;
         if (isBuiltin(spec)) return { path: spec, external: true };
         const fromSubmission = inside(args.importer, subRoot) || inside(args.importer, path.resolve(input.submissionDir));
+        if (isSelf(spec)) {
+          const r = await build.resolve(spec, { kind: args.kind, resolveDir: GRADER_ROOT, pluginData: { inner: true } });
+          if (r.errors.length || !r.path) return { errors: [{ text: `cannot import "${spec}": dlgrade exports dlgrade/layers (and dlgrade/kit for grading code)` }] };
+          return { path: r.path };
+        }
         if (isBare(spec)) {
           const r = await build.resolve(spec, { kind: args.kind, resolveDir: GRADER_ROOT, pluginData: { inner: true } });
           if (r.errors.length || !r.path) {
@@ -113,6 +135,7 @@ export async function bundleSubmission(input: BundleInput): Promise<Bundle> {
       // Message locations relative to the submission folder ("index.ts:3:7").
       absWorkingDir: path.resolve(input.submissionDir),
       plugins: [confine],
+      metafile: true,
     });
   } catch (err) {
     const errors = (err as { errors?: esbuild.Message[] }).errors;
@@ -120,12 +143,103 @@ export async function bundleSubmission(input: BundleInput): Promise<Bundle> {
     throw new BundleError(formatMessages(errors, input.submissionDir), errors.every((m) => locatedIn(m, input.submissionDir)));
   }
   if (result.errors.length) throw new BundleError(formatMessages(result.errors, input.submissionDir), result.errors.every((m) => locatedIn(m, input.submissionDir)));
-  return {
+  const imports = checkConfinement(result.metafile!, input, subRoot);
+  const bundle: Bundle = {
     runtime: path.join(input.outDir, 'runtime.mjs'),
     probes: path.join(input.outDir, 'probes.mjs'),
     submission: path.join(input.outDir, 'submission.mjs'),
     packageRoots: [...packageRoots],
+    imports,
+    submissionDir: path.resolve(input.submissionDir),
+    probesFile: path.resolve(input.probesFile),
   };
+  writeFileSync(path.join(input.outDir, BUNDLE_MANIFEST), JSON.stringify(bundle));
+  return bundle;
+}
+
+/** The bundle gradeSubmission built in `dir` (bundle.json), or undefined when there is none. */
+export function readBundle(dir: string): Bundle | undefined {
+  try {
+    return JSON.parse(readFileSync(path.join(dir, BUNDLE_MANIFEST), 'utf8')) as Bundle;
+  } catch {
+    return undefined;
+  }
+}
+
+const GLOB = /[*?[\]{}]/;
+
+/**
+ * Every input of the bundle, whatever brought it in, must be trusted code (reached from the runtime or the
+ * probes), package code (reached through a bare import) or the submission's own file (its real path inside
+ * the submission folder). Returns the submission's files with the packages each imports.
+ */
+function checkConfinement(meta: esbuild.Metafile, input: BundleInput, subRoot: string): Record<string, string[]> {
+  const abs = (p: string) => path.resolve(input.submissionDir, p);
+  const inputs = new Map(Object.entries(meta.inputs).map(([k, v]) => [abs(k), v]));
+  const real = (p: string) => {
+    try {
+      return realpathSync(p);
+    } catch {
+      return p;
+    }
+  };
+  const entryOf = (file: string) => [...inputs.keys()].find((k) => real(k) === real(file));
+  const reach = (from: string[], follow: (importer: string, spec: string | undefined) => boolean): Set<string> => {
+    const seen = new Set<string>();
+    const todo = [...from];
+    while (todo.length) {
+      const f = todo.pop()!;
+      if (seen.has(f)) continue;
+      seen.add(f);
+      for (const imp of inputs.get(f)?.imports ?? []) {
+        if (imp.external) continue;
+        if (follow(f, imp.original)) todo.push(abs(imp.path));
+      }
+    }
+    return seen;
+  };
+  const trustedEntries = [entryOf(CHILD_ENTRY), entryOf(input.probesFile)].filter((f): f is string => !!f);
+  const trusted = reach(trustedEntries, () => true);
+  const problems: string[] = [];
+  const rel = (f: string) => path.relative(subRoot, real(f)) || path.basename(f);
+  const subEntry = entryOf(input.entryFile);
+  if (!subEntry || !inside(real(subEntry), subRoot)) {
+    problems.push(`the entry ${path.relative(input.submissionDir, input.entryFile)} is ${subEntry ? real(subEntry) : 'missing'}, outside the submission folder (a symbolic link?)`);
+  }
+  // The submission's own files: reached from its entry through relative imports; package code below a bare import.
+  const own = new Set<string>();
+  const packageCode = new Set<string>();
+  const imports: Record<string, string[]> = {};
+  const todo = subEntry ? [subEntry] : [];
+  while (todo.length) {
+    const f = todo.pop()!;
+    if (own.has(f)) continue;
+    own.add(f);
+    const pkgs = new Set<string>();
+    for (const imp of inputs.get(f)?.imports ?? []) {
+      const spec = imp.original ?? imp.path;
+      if (GLOB.test(imp.path)) {
+        problems.push(`${rel(f)}: an import whose path is computed (${JSON.stringify(imp.path)}, from a template literal or a string built at run time): import files by their literal path`);
+        continue;
+      }
+      if (isBare(spec) || imp.path.startsWith('node:') || isBuiltin(imp.path)) {
+        pkgs.add(spec);
+        if (!imp.external) for (const p of reach([abs(imp.path)], () => true)) packageCode.add(p);
+        continue;
+      }
+      if (imp.external) continue;
+      const target = abs(imp.path);
+      if (!inside(real(target), subRoot)) problems.push(`${rel(f)}: imports ${real(target)}, outside the submission folder`);
+      else todo.push(target);
+    }
+    imports[rel(f)] = [...pkgs].sort();
+  }
+  for (const f of inputs.keys()) {
+    if (trusted.has(f) || packageCode.has(f) || (own.has(f) && inside(real(f), subRoot))) continue;
+    problems.push(`${real(f)} ended up in the submission's bundle, but it is not the submission's own file (brought in by a computed import or a symbolic link?)`);
+  }
+  if (problems.length) throw new BundleError(`refused: the submission reaches files outside its folder:\n${[...new Set(problems)].slice(0, 5).join('\n')}`, true);
+  return imports;
 }
 
 function formatMessages(msgs: esbuild.Message[], submissionDir: string): string {

@@ -12,6 +12,7 @@ import http2 from 'node:http2';
 import https from 'node:https';
 import { syncBuiltinESMExports } from 'node:module';
 import net from 'node:net';
+import v8 from 'node:v8';
 
 export class SandboxDenied extends Error {
   readonly code = 'ERR_DLGRADE_SANDBOX';
@@ -150,4 +151,20 @@ export function privateMessages(onMessage: (m: unknown) => void): void {
   Object.defineProperty(process, 'emit', { value: guarded, writable: false, configurable: false, enumerable: false });
   const channel = (process as unknown as { channel?: Record<string, unknown> }).channel;
   if (channel && 'onread' in channel) Object.defineProperty(channel, 'onread', { value: channel.onread, writable: false, configurable: false });
+}
+
+/**
+ * Closes the in-process routes to the runtime's outgoing messages (which carry the per-child secret): the V8
+ * serializer classes Node's IPC uses, the channel handle's methods and Buffer's statics the framing calls.
+ * A submission reading or writing the channel's file descriptor directly is still possible (the permission
+ * model does not cover open descriptors): what it could learn or send is checked in the grader anyway
+ * (docs/isolation.md).
+ */
+export function sealChannel(): void {
+  for (const cls of [v8.Serializer, v8.DefaultSerializer, v8.Deserializer, v8.DefaultDeserializer]) Object.freeze(cls.prototype);
+  const channel = (process as unknown as { channel?: object }).channel;
+  if (channel) Object.freeze(Object.getPrototypeOf(channel));
+  for (const key of ['concat', 'alloc', 'allocUnsafe', 'from'] as const) {
+    Object.defineProperty(Buffer, key, { value: Buffer[key], writable: false, configurable: false });
+  }
 }

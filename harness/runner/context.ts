@@ -12,7 +12,8 @@ import { expect, TestRunner } from 'vitest';
 import { findTest, loadAssignment } from '../assignment/load.ts';
 import { testIdOfTitle } from '../assignment/test-id.ts';
 import type { Assignment, TestSpec, Threshold } from '../assignment/types.ts';
-import type { CallOptions, SubmissionHandle } from './submission.ts';
+import { describeCall } from './describe-call.ts';
+import { ProbeError, type CallOptions, type SubmissionHandle } from './submission.ts';
 
 export type Isolation = 'inprocess' | 'process';
 
@@ -66,6 +67,21 @@ export function seed(name = 'default'): number {
   if (s === undefined) throw new Error(`no seed "${name}" in ${assignmentSpec().file} (seeds: ${Object.keys(assignmentSpec().seeds).join(', ') || 'none'})`);
   return s;
 }
+
+/** vitest's limit of one test (set by run-suites.ts from the yaml). */
+export function testTimeoutMs(): number {
+  return Number(process.env.DLGRADE_TEST_TIMEOUT_MS) || 120_000;
+}
+
+let testStartedAt: number | undefined;
+
+/** Called before each test (useSubmission does): calls made in the test share what is left of its limit. */
+export function markTestStart(): void {
+  testStartedAt = Date.now();
+}
+
+/** Time kept back from a test's limit for the grader's own work after its last call (messages, scoring). */
+const TEST_MARGIN_MS = 3_000;
 
 /** Wall-clock limit of a probe call made now: the running test's yaml timeoutMs, else limits.timeoutMs. */
 export function callTimeoutMs(): number {
@@ -145,8 +161,19 @@ function withTestLimits(raw: SubmissionHandle, onClose: () => void): SubmissionH
         const line = await engineLine().catch((e: Error) => `unknown (${e.message})`);
         (task.meta.dlgrade ??= {}).engine = line;
       }
-      return raw.call<R>(name, args, { ...opts, timeoutMs: opts?.timeoutMs ?? callTimeoutMs() });
+      const what = describeCall(args, opts?.what);
+      const limit = opts?.timeoutMs ?? callTimeoutMs();
+      // A call never outlives its test: cut to what is left, so the grader's message (which call, which
+      // input) reaches the student rather than vitest's generic test time-out.
+      const testLimit = testTimeoutMs();
+      const left = task && testStartedAt !== undefined ? testLimit - (Date.now() - testStartedAt) - TEST_MARGIN_MS : Infinity;
+      if (left < 1_000) {
+        throw new ProbeError('timeout', `this test's ${Math.round(testLimit / 1000)} s were used up before probe "${name}" (${what}) could run: the submission's earlier calls in this test were too slow`, name);
+      }
+      const timeoutMs = Math.min(limit, left);
+      return raw.call<R>(name, args, { ...opts, timeoutMs, what, ...(timeoutMs < limit ? { testLimitMs: testLimit } : {}) });
     },
+    abortRunning: () => raw.abortRunning?.() ?? Promise.resolve(),
     close: async () => {
       onClose();
       await raw.close();

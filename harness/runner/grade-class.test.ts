@@ -7,7 +7,8 @@ import path from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { loadAssignment } from '../assignment/load.ts';
 import { fakeResult } from '../results/fake-results.ts';
-import type { SubmissionResult } from '../results/types.ts';
+import { studentId } from '../results/student-id.ts';
+import type { SubmissionResult } from '../types/submission-result.ts';
 import { gradeClass } from './grade-class.ts';
 import type { GradeOptions } from './grade-submission.ts';
 import { mergeClassOutputs } from './merge.ts';
@@ -123,4 +124,51 @@ describe('gradeClass', () => {
     expect(() => mergeClassOutputs([path.join(root, 'o5-a'), path.join(root, 'o5-b')], path.join(root, 'o5-m'))).toThrow(/student "ned" has different results in .*o5-a.* and .*o5-b/);
     await expect(gradeClass({ assignment: mini, classDir: cls, outDir: path.join(cls, 'out'), grade: scripted().grade })).rejects.toThrow(/inside --class/);
   });
+});
+
+describe('student folder names are data', () => {
+  const names = ['x y', 'x_y', 'summary.md', 'junit.xml', 'new\nline', '::error::x', 'a'.repeat(255)];
+
+  test('each student gets their own folder (OUT/<id>), found again by a resumed run; shards merge into the whole', async () => {
+    const cls = makeClass('c6', names);
+    const out = path.join(root, 'o6');
+    const whole = await gradeClass({ assignment: mini, classDir: cls, outDir: out, grade: scripted().grade });
+    expect(whole.results.map((r) => r.student).sort()).toEqual([...names].sort());
+    for (const s of names) {
+      const r = JSON.parse(readFileSync(path.join(out, studentId(s), 'dlgrade.json'), 'utf8')) as SubmissionResult;
+      expect([r.student, r.id, r.score]).toEqual([s, studentId(s), s.length % 2 ? s.length : 0]);
+    }
+    expect(readFileSync(whole.files.summary, 'utf8')).toMatch(/^## dlgrade/);
+    const again = scripted();
+    const resumed = await gradeClass({ assignment: mini, classDir: cls, outDir: out, grade: again.grade });
+    expect([again.calls, resumed.skipped.length]).toEqual([[], names.length]);
+
+    for (const i of [1, 2]) await gradeClass({ assignment: mini, classDir: cls, outDir: path.join(root, `o6-${i}`), shard: { index: i, count: 2 }, grade: scripted().grade });
+    const merged = mergeClassOutputs([1, 2].map((i) => path.join(root, `o6-${i}`)), path.join(root, 'o6-merged'));
+    expect(merged.students).toEqual([...names].sort());
+    expect(readFileSync(merged.files.gradebook, 'utf8')).toBe(readFileSync(whole.files.gradebook, 'utf8'));
+  });
+
+  test('merge refuses two different students stored under one folder id, naming both', async () => {
+    const a = path.join(root, 'o7-a');
+    const b = path.join(root, 'o7-b');
+    await gradeClass({ assignment: mini, classDir: makeClass('c7', ['kim']), outDir: a, grade: scripted().grade });
+    mkdirSync(path.join(b, 'kim'), { recursive: true });
+    writeFileSync(path.join(b, 'kim', 'dlgrade.json'), JSON.stringify({ ...fakeResult('Kim\u0007', []), assignment: 'mini', id: 'kim' }));
+    expect(() => mergeClassOutputs([a, b], path.join(root, 'o7-m'))).toThrow(/students "Kim\\u0007" and "kim" have the same folder kim|students "kim" and "Kim\\u0007" have the same folder kim/);
+  });
+});
+
+test.runIf(process.platform === 'linux')('a folder name that is not valid UTF-8 is listed under a visible spelling and recorded as missing, not left out', async () => {
+  const cls = makeClass('c8', ['ok']);
+  // Linux file names are bytes: these two cannot be opened by their decoded names (both would read "inv\ufffdalid").
+  for (const bad of [Buffer.from('inv\xffalid', 'latin1'), Buffer.from('inv\xfealid', 'latin1')]) {
+    mkdirSync(Buffer.concat([Buffer.from(`${cls}/`), bad]));
+  }
+  const g = scripted();
+  const run = await gradeClass({ assignment: mini, classDir: cls, outDir: path.join(root, 'o8'), grade: g.grade });
+  expect(run.students).toEqual(['inv\\xfealid', 'inv\\xffalid', 'ok']);
+  expect(g.calls).toEqual(['ok']);
+  const bad = run.results.find((r) => r.student === 'inv\\xffalid')!;
+  expect(bad).toMatchObject({ status: 'missing', score: 0, statusMessage: "the folder's name is not valid UTF-8 (inv\\xffalid): dlgrade cannot open it by name; rename it and grade again" });
 });

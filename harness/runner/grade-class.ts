@@ -3,15 +3,18 @@
 // Whatever one submission does, the run goes on: a failure of the grader itself on one student is recorded
 // as that student's status `error`, and a student the grader never finishes is cut off at the assignment's
 // total limit (+ slack) and recorded as `timeout`. Resumable: a student whose dlgrade.json exists (written
-// atomically, last) is skipped unless `force`; results of status `error` are always regraded.
+// atomically, last) is skipped unless `force`; results of status `error` are always regraded. A student's
+// folder name is data (any text a file name holds): outputs go to OUT/<id>/ (harness/results/student-id.ts).
 import os from 'node:os';
 import path from 'node:path';
 import { loadAssignment } from '../assignment/load.ts';
 import type { Assignment } from '../assignment/types.ts';
+import { formatDuration } from '../results/format.ts';
 import { scoreSubmission } from '../results/score.ts';
-import type { RunStatus, SubmissionResult } from '../results/types.ts';
-import { readStudentResult, studentOutDir, writeClassOutputs, writeStudentOutputs, type ClassFiles } from './class-outputs.ts';
-import { listStudents } from './class-roster.ts';
+import { studentIds } from '../results/student-id.ts';
+import type { RunStatus, SubmissionResult } from '../types/submission-result.ts';
+import { readStudentResult, writeClassOutputs, writeStudentOutputs, type ClassFiles } from './class-outputs.ts';
+import { readRoster } from './class-roster.ts';
 import type { Isolation } from './context.ts';
 import { gradeSubmission, type GradeOptions } from './grade-submission.ts';
 import { silentProgress, type ClassProgress } from './progress.ts';
@@ -61,7 +64,11 @@ export async function gradeClass(opts: ClassOptions): Promise<ClassRun> {
   if (outDir === classDir || outDir.startsWith(classDir + path.sep)) {
     throw new Error(`--out ${opts.outDir} is inside --class ${opts.classDir}: the outputs would be taken for students`);
   }
-  const students = listStudents(classDir).filter((s) => inShard(s, opts.shard));
+  const roster = readRoster(classDir);
+  // Two students with one output folder would overwrite each other: refuse before grading anyone (the whole
+  // class is checked, so every shard refuses alike).
+  studentIds(roster.students);
+  const students = roster.students.filter((s) => inShard(s, opts.shard));
   const grade = opts.grade ?? gradeSubmission;
   const progress = opts.progress ?? silentProgress;
   const workers = Math.max(1, Math.min(opts.workers ?? os.availableParallelism(), students.length || 1));
@@ -71,8 +78,8 @@ export async function gradeClass(opts: ClassOptions): Promise<ClassRun> {
   const todo: string[] = [];
   const skipped: string[] = [];
   for (const s of students) {
-    const prev = opts.force ? undefined : readStudentResult(studentOutDir(outDir, s));
-    if (prev && prev.assignment === a.id && prev.student === s && prev.status !== 'error') {
+    const prev = opts.force ? undefined : readStudentResult(outDir, s);
+    if (prev && prev.assignment === a.id && prev.status !== 'error') {
       results.set(s, prev);
       skipped.push(s);
     } else todo.push(s);
@@ -83,10 +90,12 @@ export async function gradeClass(opts: ClassOptions): Promise<ClassRun> {
   const gradeOne = async (student: string): Promise<SubmissionResult> => {
     const startedAt = new Date().toISOString();
     const t = Date.now();
+    const unreadable = roster.unreadable.get(student);
+    if (unreadable) return notGraded(a, classDir, student, 'missing', unreadable, startedAt, 0);
     let timer: NodeJS.Timeout | undefined;
     const cutOff = new Promise<SubmissionResult>((resolve) => {
       timer = setTimeout(
-        () => resolve(notGraded(a, classDir, student, 'timeout', `grading did not finish within ${Math.round((a.limits.totalTimeoutMs + slack) / 1000)} s (the assignment's total limit plus slack)`, startedAt, Date.now() - t)),
+        () => resolve(notGraded(a, classDir, student, 'timeout', `grading did not finish within ${formatDuration(a.limits.totalTimeoutMs + slack)} (the assignment's total limit plus slack)`, startedAt, Date.now() - t)),
         a.limits.totalTimeoutMs + slack,
       );
       timer.unref();

@@ -4,7 +4,8 @@ import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { loadAssignment, PACKAGE_ROOT } from '../assignment/load.ts';
 import { gradescopeProblems } from '../results/gradescope.ts';
-import type { SubmissionResult } from '../results/types.ts';
+import { readSubmissionResult, submissionResultProblems } from '../results/read-result.ts';
+import type { SubmissionResult } from '../types/submission-result.ts';
 import { writeSubmissionOutputs } from '../results/write-outputs.ts';
 import { gradeSubmission } from './grade-submission.ts';
 
@@ -31,9 +32,13 @@ describe('gradeSubmission on the mini assignment', () => {
     expect(r.manual[0]?.answer).toMatch(/last axis/);
     expect(r.artifacts.curves?.[0]?.trainLoss).toHaveLength(40);
     const out = mkdtempSync(path.join(tmpdir(), 'dlgrade-grade-'));
+    // A freshly graded result (artifacts included) follows the dlgrade.json schema and reads back as written.
+    expect(submissionResultProblems(r)).toEqual([]);
+    expect(r.id).toBe('correct');
     const files = writeSubmissionOutputs(out, r);
     expect(gradescopeProblems(JSON.parse(readFileSync(files.resultsJson, 'utf8')))).toEqual([]);
-    expect(JSON.parse(readFileSync(files.dlgradeJson, 'utf8'))).toEqual(r);
+    expect(readSubmissionResult(files.dlgradeJson)).toEqual(r);
+
   });
 
   test('the buggy submission loses exactly the right points; hidden tests only run with scope all', async () => {

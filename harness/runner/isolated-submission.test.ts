@@ -100,10 +100,9 @@ describe('the isolated handle', () => {
     try {
       expect(await h.engine()).toMatch(/^tfjs \d+\.\d+\.\d+ (wasm|cpu)/);
       expect(await h.call('relu', { xs: [-2, 1.5] })).toEqual([0, 1.5]);
-      // Typed data and nested arrays cross intact (structured clone, not JSON).
-      const losses = await h.call<number[]>('mlpTrain', { seed: 7, steps: 3 });
-      expect(losses).toHaveLength(3);
-      expect(losses[2]!).toBeLessThan(losses[0]!);
+      // Nested objects cross intact (structured clone, not JSON): a model as data, with its topology.
+      const model = await h.call<{ kind: string; topology: { class_name: string } }>('mlpModel', { inputShape: [4, 4], hidden: 8, classes: 3 });
+      expect([model.kind, model.topology.class_name]).toEqual(['dlgrade-model', 'Sequential']);
     } finally {
       await h.close();
     }
@@ -126,7 +125,7 @@ describe('the isolated handle', () => {
   test('memory beyond the limit (outside the JS heap) is stopped as oom; exit(0) mid-call is a crash', async () => {
     const bomb = await open(path.join(HOSTILE, 'memory-bomb'), { memoryMb: 400 });
     try {
-      const e = await failure(bomb.call('mlpOutputShape', { inputShape: [16], batch: 1 }));
+      const e = await failure(bomb.call('mlpModel', { inputShape: [16], hidden: 8, classes: 3 }));
       expect(e.kind).toBe('oom');
       expect(e.message).toMatch(/used \d+ MB of memory, over the 400 MB limit/);
       expect(await bomb.call('relu', { xs: [-1] })).toEqual([0]);

@@ -16,8 +16,10 @@ import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, rmSync, statS
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { BundleError, GRADER_ROOT, bundleSubmission, type Bundle } from './bundle-submission.ts';
+import { formatDuration } from '../results/format.ts';
+import { BundleError, GRADER_ROOT, bundleSubmission, readBundle, type Bundle } from './bundle-submission.ts';
 import type { SubmissionOpenOptions } from './context.ts';
+import { describeCall } from './describe-call.ts';
 import { asChildMessage, type ChildConfig, type ChildMessage } from './isolation-protocol.ts';
 import { watchMemory, type MemoryWatcher } from './limits-memory.ts';
 import { OutputTail } from './output-tail.ts';
@@ -38,12 +40,16 @@ export interface IsolatedOptions extends SubmissionOpenOptions {
 }
 
 /** Why a live child stopped, decided by whoever stopped it (the first reason wins). */
-type StopReason = { kind: 'timeout'; ms: number } | { kind: 'oom'; bytes: number } | { kind: 'closed' };
+type StopReason = { kind: 'timeout'; ms: number } | { kind: 'oom'; bytes: number } | { kind: 'aborted' } | { kind: 'closed' };
 
 interface Pending {
   id: number;
   nonce: string;
   probe: string;
+  /** The call as the student reads it (describe-call.ts). */
+  what: string;
+  /** Set when the call's limit was cut to what was left of its test's limit. */
+  testLimitMs?: number;
   resolve: (v: unknown) => void;
   reject: (e: Error) => void;
 }
@@ -63,7 +69,6 @@ function track(p: ChildProcess): void {
 }
 
 const mb = (bytes: number) => Math.round(bytes / 2 ** 20);
-const secs = (ms: number) => (ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`);
 
 function inside(file: string, dir: string): boolean {
   const rel = path.relative(dir, file);
@@ -83,6 +88,12 @@ class Child {
   private exit?: { code: number | null; signal: NodeJS.Signals | null };
   private readonly memory: MemoryWatcher;
   private settleReady!: { resolve: () => void; reject: (e: Error) => void };
+  /**
+   * Per-child secret, sent as the first message before the submission is imported: every control message and
+   * reply must carry it, so a submission that writes to the IPC channel cannot pass for the runtime (it never
+   * sees a message that holds the secret). What a reply carries is still only the submission's word.
+   */
+  private readonly secret = randomUUID();
 
   constructor(
     private readonly h: IsolatedState,
@@ -118,6 +129,11 @@ class Child {
     // 'close', not 'exit': the last output (e.g. V8's heap-limit message) has been read by then.
     this.proc.on('close', (code, signal) => this.onExit(code, signal));
     this.memory = watchMemory(this.proc.pid ?? -1, caps.memory, h.opts.memoryMb * 2 ** 20, (bytes) => this.kill({ kind: 'oom', bytes }));
+    try {
+      this.proc.send({ type: 'hello', secret: this.secret });
+    } catch {
+      // the child is already gone: onExit reports it
+    }
 
     this.ready = new Promise<void>((resolve, reject) => (this.settleReady = { resolve, reject }));
     this.ready.catch(() => {}); // observed by callers; never an unhandled rejection
@@ -141,10 +157,14 @@ class Child {
   private onMessage(raw: unknown): void {
     const m = asChildMessage(raw);
     if (!m) return; // not ours: a submission writing to the channel gets ignored
+    if (m.type === 'rss') {
+      // Heartbeats carry no secret (they are sent while the submission loads); a forged one can only lie
+      // about memory on platforms where the parent cannot read it itself (docs/isolation.md).
+      this.memory.heartbeat(m.bytes);
+      return;
+    }
+    if (m.secret !== this.secret) return; // forged: the runtime's messages carry the secret
     switch (m.type) {
-      case 'rss':
-        this.memory.heartbeat(m.bytes);
-        return;
       case 'engine':
         if (this.phase !== 'engine') return;
         this.engineLabel = m.label;
@@ -197,7 +217,7 @@ class Child {
     if (this.pending) {
       const p = this.pending;
       this.pending = undefined;
-      p.reject(this.callFailure(p.probe));
+      p.reject(this.callFailure(p));
     }
   }
 
@@ -213,7 +233,8 @@ class Child {
 
   private classify(): { kind: ProbeFailureKind; what: string } {
     const s = this.stop;
-    if (s?.kind === 'timeout') return { kind: 'timeout', what: `did not finish within ${secs(s.ms)}` };
+    if (s?.kind === 'timeout') return { kind: 'timeout', what: `did not finish within ${formatDuration(s.ms)}` };
+    if (s?.kind === 'aborted') return { kind: 'timeout', what: 'was stopped when its test ended (out of time)' };
     if (s?.kind === 'oom') return { kind: 'oom', what: `used ${mb(s.bytes)} MB of memory, over the ${this.h.opts.memoryMb} MB limit` };
     if (this.heapExhausted()) return { kind: 'oom', what: `ran out of JavaScript heap (limit ${this.h.opts.memoryMb} MB)` };
     const e = this.exit;
@@ -234,16 +255,23 @@ class Child {
     return new ProbeError(kind, `${doing} ${what}${hint}; its process was stopped, so no test could run its code${this.outputNote()}`, IMPORT);
   }
 
-  private callFailure(probe: string): ProbeError {
+  private callFailure(p: Pick<Pending, 'probe' | 'what' | 'testLimitMs'>): ProbeError {
     const { kind, what } = this.classify();
-    const tail = kind === 'timeout' ? ' (the submission\'s code is too slow or never returns)' : '';
-    return new ProbeError(kind, `the submission's process ${what} while running probe "${probe}"${tail}; it was stopped${this.outputNote()}`, probe);
+    const budget = kind === 'timeout' && p.testLimitMs ? ` (what was left of this test's ${formatDuration(p.testLimitMs)})` : '';
+    const tail = kind === 'timeout' ? '; the submission\'s code is too slow or never returns' : '';
+    return new ProbeError(kind, `the submission's process ${what}${budget} while running probe "${p.probe}" (${p.what})${tail}; it was stopped${this.outputNote()}`, p.probe);
+  }
+
+  /** Whether a call is waiting for its reply. */
+  get busy(): boolean {
+    return !!this.pending;
   }
 
   /** Sends one call; resolves with the probe's data or rejects with ProbeError / Error (harness). */
-  request(probe: string, args: unknown, timeoutMs: number): Promise<unknown> {
+  request(probe: string, args: unknown, opts: { timeoutMs: number; what: string; testLimitMs?: number }): Promise<unknown> {
+    const { timeoutMs, what, testLimitMs } = opts;
     return new Promise((resolve, reject) => {
-      if (this.exit) return reject(this.callFailure(probe));
+      if (this.exit) return reject(this.callFailure({ probe, what, ...(testLimitMs ? { testLimitMs } : {}) }));
       const id = ++this.seq;
       const nonce = randomUUID();
       const timer = setTimeout(() => this.kill({ kind: 'timeout', ms: timeoutMs }), timeoutMs);
@@ -251,7 +279,7 @@ class Child {
         clearTimeout(timer);
         f(v);
       };
-      this.pending = { id, nonce, probe, resolve: done(resolve), reject: done(reject) };
+      this.pending = { id, nonce, probe, what, ...(testLimitMs ? { testLimitMs } : {}), resolve: done(resolve), reject: done(reject) };
       try {
         this.proc.send({ type: 'call', id, nonce, probe, args });
       } catch (err) {
@@ -399,7 +427,7 @@ class Isolated {
     return this.child?.engineLabel ?? `unknown engine (the submission's code did not load)`;
   }
 
-  call<R>(name: string, args: unknown, timeoutMs: number): Promise<R> {
+  call<R>(name: string, args: unknown, opts: CallOptions & { timeoutMs: number }): Promise<R> {
     const renamed = (err: Error): Error => (err instanceof ProbeError ? new ProbeError(err.kind, err.message, name) : err);
     const run = async (): Promise<R> => {
       if (this.disposed) throw new Error(`probe "${name}": the submission handle is closed`);
@@ -407,7 +435,7 @@ class Isolated {
       const c = await this.current().catch((err: Error) => {
         throw renamed(err);
       });
-      return (await c.request(name, args, timeoutMs)) as R;
+      return (await c.request(name, args, { timeoutMs: opts.timeoutMs, what: opts.what ?? describeCall(args), ...(opts.testLimitMs ? { testLimitMs: opts.testLimitMs } : {}) })) as R;
     };
     const p = this.queue.then(run, run);
     this.queue = p.catch(() => {});
@@ -416,6 +444,14 @@ class Isolated {
 
   peakBytes(): number {
     return this.child?.peakBytes() ?? 0;
+  }
+
+  /** Stops the child if a call is still running (its test is over); the next call starts a fresh one. */
+  async abortRunning(): Promise<void> {
+    const c = this.child;
+    if (!c || !c.alive || !c.busy) return;
+    c.kill({ kind: 'aborted' });
+    await new Promise((r) => c.proc.once('close', r));
   }
 
   /** Stops the child and removes the scratch folder. */
@@ -453,14 +489,14 @@ async function create(key: string, opts: IsolatedOptions): Promise<Isolated> {
     return new Isolated(key, opts, caps, undefined, undefined, new ProbeError('import-error', `no entry file in ${opts.submissionDir} (looked for ${opts.entry.join(', ')})`, IMPORT));
   }
   const made = makeScratch(caps);
+  const probesFile = path.join(opts.assignmentDir, 'probes.ts');
   try {
-    const bundle = await bundleSubmission({
-      submissionDir: opts.submissionDir,
-      entryFile: entry,
-      probesFile: path.join(opts.assignmentDir, 'probes.ts'),
-      outDir: made.bundleDir,
-    });
-    const readPaths = [made.scratch, ...bundle.packageRoots, ...(opts.readPaths ?? []).map((p) => path.resolve(p))];
+    // gradeSubmission compiled it already (DLGRADE_BUNDLE_DIR): reuse it when it is this submission's.
+    const prebuiltDir = process.env.DLGRADE_BUNDLE_DIR;
+    const prebuilt = prebuiltDir ? readBundle(prebuiltDir) : undefined;
+    const reuse = prebuilt && prebuilt.submissionDir === path.resolve(opts.submissionDir) && prebuilt.probesFile === path.resolve(probesFile) ? prebuilt : undefined;
+    const bundle = reuse ?? (await bundleSubmission({ submissionDir: opts.submissionDir, entryFile: entry, probesFile, outDir: made.bundleDir }));
+    const readPaths = [made.scratch, ...(reuse ? [prebuiltDir!] : []), ...bundle.packageRoots, ...(opts.readPaths ?? []).map((p) => path.resolve(p))];
     // Refuse a layout where the child could read hidden tests, reference solutions or classmates (public
     // tests may sit in a readable package: a student's own repository installs the assignment that way).
     const secrets = [path.join(opts.assignmentDir, 'tests', 'hidden'), path.join(GRADER_ROOT, 'reference'), path.dirname(opts.submissionDir)].filter((p) => existsSync(p));
@@ -516,8 +552,9 @@ export async function openIsolated(given: IsolatedOptions): Promise<IsolatedHand
     engine: () => it.engine(),
     call<R>(name: string, args?: unknown, callOpts?: CallOptions): Promise<R> {
       if (closed) return Promise.reject(new Error(`probe "${name}": the submission handle is closed`));
-      return it.call<R>(name, args, callOpts?.timeoutMs ?? opts.timeoutMs);
+      return it.call<R>(name, args, { ...callOpts, timeoutMs: callOpts?.timeoutMs ?? opts.timeoutMs });
     },
+    abortRunning: () => it.abortRunning(),
     async close() {
       if (closed) return;
       closed = true;

@@ -25,25 +25,32 @@ export interface CallRequest {
   probe: string;
   args: unknown;
 }
-export type ParentMessage = CallRequest;
+/** The first message, sent at start: the secret the runtime's messages carry (the submission is not loaded yet). */
+export interface Hello {
+  type: 'hello';
+  secret: string;
+}
+export type ParentMessage = Hello | CallRequest;
 
+/** Every message but heartbeats carries the child's secret (sent in Hello, before the submission loads). */
 export type ChildMessage =
   /** The engine is up (before the submission is imported). */
-  | { type: 'engine'; label: string }
+  | { type: 'engine'; secret: string; label: string }
   /** The submission's module loaded; calls may start. */
-  | { type: 'ready'; exports: string[] }
+  | { type: 'ready'; secret: string; exports: string[] }
   /** Importing the submission failed (a throw at import, a missing module, ...). */
-  | { type: 'import-error'; message: string }
+  | { type: 'import-error'; secret: string; message: string }
   /** The harness side of the child failed (engine or probes did not load): not the submission's fault. */
-  | { type: 'fatal'; message: string }
-  | { type: 'result'; id: number; nonce: string; ok: true; value: unknown }
-  | { type: 'result'; id: number; nonce: string; ok: false; kind: ProbeFailureKind | 'harness'; message: string }
+  | { type: 'fatal'; secret: string; message: string }
+  | { type: 'result'; secret: string; id: number; nonce: string; ok: true; value: unknown }
+  | { type: 'result'; secret: string; id: number; nonce: string; ok: false; kind: ProbeFailureKind | 'harness'; message: string }
   | { type: 'rss'; bytes: number };
 
 /** Parent-side validation: the child's messages are data from untrusted code. */
 export function asChildMessage(m: unknown): ChildMessage | undefined {
   if (typeof m !== 'object' || m === null) return undefined;
   const o = m as Record<string, unknown>;
+  if (o.type !== 'rss' && typeof o.secret !== 'string') return undefined;
   switch (o.type) {
     case 'engine':
       return typeof o.label === 'string' ? (o as ChildMessage) : undefined;

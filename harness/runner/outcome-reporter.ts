@@ -5,7 +5,8 @@ import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { SerializedError, TestError } from 'vitest';
 import type { Reporter, TestCase, TestModule, TestRunEndReason } from 'vitest/node';
-import type { ModuleFailure, OutcomeError, SuitesOutcome, TestOutcome } from './outcomes.ts';
+import type {} from '../checks/test-meta.ts';
+import type { ModuleFailure, OutcomeError, SuitesOutcome, TestOutcome } from '../types/suite-outcome.ts';
 
 export default class OutcomeReporter implements Reporter {
   private readonly file: string;

@@ -1,8 +1,12 @@
 // Progress of a class run. On a terminal: a cli-progress bar with counts (done/total, problems, skipped)
 // and time left. Elsewhere (CI logs): one plain line per finished student with the same counts, and a
 // "still grading" line when nothing has finished for a while, so a long submission is visible in the log.
+// Student names are shown escaped (displayName) and every line is terminal-safe (terminalText): a folder
+// name cannot move the cursor, start a new log line or issue a CI workflow command.
 import { SingleBar } from 'cli-progress';
-import type { SubmissionResult } from '../results/types.ts';
+import { formatDuration, formatPoints } from '../results/format.ts';
+import { displayName, terminalText } from '../results/safe-text.ts';
+import type { SubmissionResult } from '../types/submission-result.ts';
 
 export interface ClassProgress {
   begin(total: number, skipped: number): void;
@@ -12,18 +16,6 @@ export interface ClassProgress {
 }
 
 export const silentProgress: ClassProgress = { begin() {}, started() {}, finished() {}, end() {} };
-
-/** "1h02m", "3m05s", "12s". */
-export function formatDuration(ms: number): string {
-  const s = Math.max(0, Math.round(ms / 1000));
-  const h = Math.floor(s / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  if (h) return `${h}h${String(m).padStart(2, '0')}m`;
-  if (m) return `${m}m${String(s % 60).padStart(2, '0')}s`;
-  return `${s}s`;
-}
-
-const pts = (x: number) => String(Math.round(x * 100) / 100);
 
 export interface ProgressOptions {
   stream?: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
@@ -50,7 +42,7 @@ export function createProgress(opts: ProgressOptions = {}): ClassProgress {
 
   const eta = () => (done === 0 ? 'unknown' : formatDuration(((now() - t0) / done) * (total - done)));
   const write = (line: string) => {
-    stream.write(`${line}\n`);
+    stream.write(`${terminalText(line)}\n`);
     lastLine = now();
   };
 
@@ -73,7 +65,7 @@ export function createProgress(opts: ProgressOptions = {}): ClassProgress {
         write(`grading ${total} student${total === 1 ? '' : 's'}${skipped ? ` (${skipped} already graded, skipped; --force regrades them)` : ''}`);
         const every = opts.quietMs ?? 60_000;
         quiet = setInterval(() => {
-          if (now() - lastLine >= every && running.size) write(`  still grading: ${[...running].join(', ')} (${formatDuration(now() - t0)} elapsed, ${done}/${total} done)`);
+          if (now() - lastLine >= every && running.size) write(`  still grading: ${[...running].map(displayName).join(', ')} (${formatDuration(now() - t0)} elapsed, ${done}/${total} done)`);
         }, Math.min(every, 10_000));
         quiet.unref();
       }
@@ -85,8 +77,8 @@ export function createProgress(opts: ProgressOptions = {}): ClassProgress {
       running.delete(student);
       done++;
       if (r.status !== 'ok') problems++;
-      const what = `${student}: ${pts(r.score)}/${pts(r.maxScore)}${r.status === 'ok' ? '' : ` ${r.status}`}`;
-      if (bar) bar.update(done, { problems, skipped, last: what });
+      const what = `${displayName(student)}: ${formatPoints(r.score)}/${formatPoints(r.maxScore)}${r.status === 'ok' ? '' : ` ${r.status}`}`;
+      if (bar) bar.update(done, { problems, skipped, last: terminalText(what) });
       else write(`[${done}/${total}] ${what} (${formatDuration(r.durationMs)}) | ${problems} problem${problems === 1 ? '' : 's'} | elapsed ${formatDuration(now() - t0)}, about ${eta()} left`);
     },
     end() {

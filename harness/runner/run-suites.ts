@@ -6,13 +6,22 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
 import type { Isolation } from './context.ts';
-import type { SuitesOutcome } from './outcomes.ts';
+import type { SuitesOutcome } from '../types/suite-outcome.ts';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, '../..');
 const CONFIG = path.join(HERE, 'vitest.grading.config.ts');
-const VITEST = path.join(ROOT, 'node_modules/vitest/vitest.mjs');
+// Resolved, not joined to ROOT: installed as a package (a student's folder, Gradescope), dlgrade's
+// dependencies sit next to it in the installer's node_modules, not under it.
+const VITEST = (() => {
+  try {
+    return path.join(path.dirname(createRequire(import.meta.url).resolve('vitest/package.json')), 'vitest.mjs');
+  } catch {
+    return path.join(ROOT, 'node_modules/vitest/vitest.mjs');
+  }
+})();
 
 export interface RunSuitesOptions {
   assignmentDir: string;

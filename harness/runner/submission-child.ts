@@ -3,8 +3,8 @@
 // loads the probes, restricts itself, imports the submission, then answers `call` requests one at a time.
 // It gives no verdicts: it returns probe data, and the parent treats every byte it sends as untrusted.
 import { initEngine } from '../engine/backend.ts';
-import { blockNetwork, confineSignals, lockTfjs, privateMessages } from './child-hardening.ts';
-import type { CallRequest, ChildConfig, ChildMessage } from './isolation-protocol.ts';
+import { blockNetwork, confineSignals, lockTfjs, privateMessages, sealChannel } from './child-hardening.ts';
+import type { CallRequest, ChildConfig, ChildMessage, Hello } from './isolation-protocol.ts';
 import { runProbe, submissionFrame } from './probe-run.ts';
 import type { Probe } from './submission.ts';
 
@@ -16,10 +16,24 @@ if (!rawSend) {
 }
 const send = rawSend;
 
-/** Sends a message; false when it cannot be serialised (e.g. a probe returned a function). */
-function post(m: ChildMessage): boolean {
+// The parent's first message holds the secret every later message of ours carries. It arrives before the
+// submission is imported, so the submission never sees it (module-private from here on).
+const secret = await new Promise<string>((resolve) => {
+  const onHello = (m: unknown) => {
+    const h = m as Partial<Hello>;
+    if (h?.type !== 'hello' || typeof h.secret !== 'string') return;
+    process.off('message', onHello);
+    resolve(h.secret);
+  };
+  process.on('message', onHello);
+});
+
+type Unsigned<M> = M extends unknown ? Omit<M, 'secret'> : never;
+
+/** Sends a message with the secret (heartbeats without); false when it cannot be serialised (a probe returned a function). */
+function post(m: Unsigned<ChildMessage>): boolean {
   try {
-    send(m);
+    send(m.type === 'rss' ? m : { ...m, secret });
     return true;
   } catch {
     return false;
@@ -64,6 +78,7 @@ try {
 blockNetwork();
 confineSignals();
 await lockTfjs();
+sealChannel();
 
 // Calls are answered one at a time, once the submission has loaded (the parent waits for 'ready' anyway).
 let loaded!: () => void;

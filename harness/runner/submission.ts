@@ -21,6 +21,10 @@ export class ProbeError extends Error {
 export interface CallOptions {
   /** Wall-clock limit for this call; the handle's default otherwise. */
   timeoutMs?: number;
+  /** What the call does and on which input, for a time-out message ("training the classifier on 2,000 digits"). */
+  what?: string;
+  /** Set by the suite context: the call's limit was cut to what was left of the test's own limit (ms). */
+  testLimitMs?: number;
 }
 
 export interface SubmissionHandle {
@@ -30,6 +34,8 @@ export interface SubmissionHandle {
   engine(): Promise<string>;
   /** Runs probe `name` with `args` against the submission's exports; rejects with ProbeError. */
   call<R = unknown>(name: string, args?: unknown, opts?: CallOptions): Promise<R>;
+  /** Stops a call still running (its test is over), so it cannot run on into the next test. */
+  abortRunning?(): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -46,5 +46,8 @@ export default defineConfig({
     retry: 0,
     sequence: { sequencer: FixedOrder, shuffle: false },
     reporters: [new OutcomeReporter({ assignmentDir }), ...(process.env.DLGRADE_VERBOSE ? ['default' as const] : [])],
+    // Installed as a package (a student's folder), dlgrade is TypeScript under node_modules: transform it
+    // like the suites instead of handing .ts files to Node.
+    server: { deps: { inline: [/[\\/]dlgrade[\\/]/] } },
   },
 });

@@ -2,11 +2,13 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { ResNet18Options } from '../../assignments/csci5501-a2/contract.ts';
-import { ResizeBilinear } from './resize.ts';
+import { ResizeBilinear } from 'dlgrade/layers';
+// STARTER: import { todo } from './todo.ts';
 
-// F. torchvision's resnet18, NHWC, with a numClasses head and the input resized to inputSize inside the model.
-// Layer names are torchvision's parameter names (conv1, bn1, layer1.0.conv1, layer2.0.downsample.0, fc), so the
-// top-level block of every weight is the part of its name before the first ".".
+// F. Fine-tuning a pretrained ResNet-18 (15 points)
+// tfjs has no torchvision: this file is models.resnet18 for tfjs (given). Layer names are torchvision's
+// parameter names (conv1, bn1, layer1.0.conv1, layer2.0.downsample.0, fc), so the top-level block of every
+// layer is the part of its name before the first ".". Your part: freezing (below).
 
 function batchNorm(name: string): tf.layers.Layer {
   return tf.layers.batchNormalization({ axis: -1, epsilon: 1e-5, momentum: 0.9, name });
@@ -58,7 +60,7 @@ export function createResNet18(opts: ResNet18Options = {}): tf.LayersModel {
   const numClasses = opts.numClasses ?? 10;
   const inputSize = opts.inputSize ?? 224;
   const input = tf.input({ shape: [null, null, 3], name: 'input' });
-  // F.interpolate(x, size=(224, 224), mode='bilinear') in the notebook's forward.
+  // The notebook's forward: x = F.interpolate(x, size=(224, 224), mode='bilinear')
   let x = new ResizeBilinear({ size: inputSize, name: 'resize' }).apply(input) as tf.SymbolicTensor;
   x = conv(x, 64, 7, 2, 'conv1');
   x = batchNorm('bn1').apply(x) as tf.SymbolicTensor;
@@ -71,16 +73,25 @@ export function createResNet18(opts: ResNet18Options = {}): tf.LayersModel {
     x = basicBlock(x, filters, 1, `layer${i + 1}.1`);
   });
   x = tf.layers.globalAveragePooling2d({ name: 'avgpool' }).apply(x) as tf.SymbolicTensor;
-  // The new head: numClasses instead of ImageNet's 1000.
+  // Modify the last fully connected layer to match the number of classes.
   const out = tf.layers.dense({ units: numClasses, name: 'fc' }).apply(x) as tf.SymbolicTensor;
   const model = tf.model({ inputs: input, outputs: out, name: 'ResNet18' });
 
+  // Load pretrained weights (e.g. ImageNet weights converted to this format) when given.
   if (opts.weightsPath) loadWeightsFile(model, opts.weightsPath);
 
-  // Freeze by top-level block name: "layer1" freezes layer1.0.* and layer1.1.*, "conv1" only the stem's conv1.
+  //////////////////////////////////////////////////////////////////////////
+  //                        F. Freeze the blocks                          //
+  // Set layer.trainable = false on every layer of the blocks named in    //
+  // opts.freezeBlocks. Match the TOP-LEVEL block name: ['conv1', 'bn1']  //
+  // freezes the stem's conv1 and bn1, not the conv1/bn1 inside layer1..4. //
+  //////////////////////////////////////////////////////////////////////////
+  // BEGIN SOLUTION
   const frozen = new Set<string>(opts.freezeBlocks ?? []);
   for (const layer of model.layers) {
     if (frozen.has(layer.name.split('.')[0])) layer.trainable = false;
   }
+  // END SOLUTION
+  // STARTER: if (opts.freezeBlocks?.length) todo('F: freeze the layers of the blocks in freezeBlocks');
   return model;
 }

@@ -19,7 +19,7 @@
 // this.gamma / this.beta unconditionally and throws), and so does rank > 4 (tf.batchNorm stops at 4).
 import * as tf from '@tensorflow/tfjs';
 import { simdKernels } from '../wasm-simd/simd.ts';
-import { addWasmKernels } from './index.ts';
+import type { KernelFamily } from './kernel-family.ts';
 import { alloc, free, type BackendWasm } from './wasm-heap.ts';
 
 export const BN_TRAIN = 'DlgradeBatchNormTrain';
@@ -134,19 +134,42 @@ function fusedCall(layer: BatchNormInternals, x: tf.Tensor): tf.Tensor {
     const gamma = layer.scale && layer.gamma ? layer.gamma.read() : tf.ones([C]);
     const beta = layer.center && layer.beta ? layer.beta.read() : undefined;
     const [normed, mean, variance] = batchNormTrain(x, gamma, beta, layer.epsilon);
-    // tfjs-layers' doMovingAverage, verbatim.
-    const doMovingAverage = (variable: LayerVar, value: tf.Tensor, momentum: number) => {
-      tf.tidy(() => {
-        const decay = 1 - momentum;
-        const origValue = variable.read();
-        const updateDelta = tf.mul(tf.sub(origValue, value), decay);
-        variable.write(tf.sub(origValue, updateDelta));
-      });
-    };
-    doMovingAverage(layer.movingMean, mean, layer.momentum);
-    doMovingAverage(layer.movingVariance, variance, layer.momentum);
+    updateMovingStatistics(layer.movingMean, layer.movingVariance, mean, variance, layer.momentum);
     return normed;
   });
+}
+
+/**
+ * The running statistic updated in its own memory (kernels.c moving_average: the same float32 operations in
+ * the same order, so the same values), when it is float32 on wasm with our SIMD module and no other tensor
+ * shares its memory; false otherwise (nothing written).
+ */
+function movingAverageInPlace(variable: LayerVar, value: tf.Tensor, decay: number): boolean {
+  if (tf.getBackend() !== 'wasm') return false;
+  const backend = tf.backend() as BackendWasm;
+  const simd = simdKernels(backend);
+  const v = variable.read();
+  if (!simd || v.dtype !== 'float32' || value.dtype !== 'float32' || !tf.util.arraysEqual(v.shape, value.shape) || backend.refCount(v.dataId) !== 1) return false;
+  simd.moving_average(at(backend, v), at(backend, value), v.size, decay);
+  return true;
+}
+
+/**
+ * tfjs-layers' doMovingAverage for the running mean and variance: v - (v - value) * (1 - momentum), in place
+ * where it can be (one kernel instead of three and an allocation per statistic and step), else verbatim.
+ */
+export function updateMovingStatistics(movingMean: LayerVar, movingVariance: LayerVar, mean: tf.Tensor, variance: tf.Tensor, momentum: number): void {
+  const doMovingAverage = (variable: LayerVar, value: tf.Tensor) => {
+    if (movingAverageInPlace(variable, value, 1 - momentum)) return;
+    tf.tidy(() => {
+      const decay = 1 - momentum;
+      const origValue = variable.read();
+      const updateDelta = tf.mul(tf.sub(origValue, value), decay);
+      variable.write(tf.sub(origValue, updateDelta));
+    });
+  };
+  doMovingAverage(movingMean, mean);
+  doMovingAverage(movingVariance, variance);
 }
 
 /** tfjs-layers' BatchNormalization class, from the serialization registry (creating a layer would use up a name). */
@@ -172,14 +195,17 @@ export function installFusedBatchNorm(): void {
   };
 }
 
-addWasmKernels('training-mode BatchNormalization as one fused kernel each way (SIMD)', () => {
-  for (const [kernelName, kernelFunc] of [
-    [BN_TRAIN, bnTrain],
-    [BN_TRAIN_GRAD, bnTrainGrad],
-  ] as const) {
-    if (tf.getKernel(kernelName, 'wasm')) tf.unregisterKernel(kernelName, 'wasm');
-    tf.registerKernel({ kernelName, backendName: 'wasm', kernelFunc: kernelFunc as unknown as tf.KernelFunc });
-  }
-  if (!tf.getGradient(BN_TRAIN)) tf.registerGradient(bnTrainGradConfig);
-  installFusedBatchNorm();
-});
+export const batchNormTrainKernels: KernelFamily = {
+  name: 'training-mode BatchNormalization as one fused kernel each way (SIMD)',
+  install: () => {
+    for (const [kernelName, kernelFunc] of [
+      [BN_TRAIN, bnTrain],
+      [BN_TRAIN_GRAD, bnTrainGrad],
+    ] as const) {
+      if (tf.getKernel(kernelName, 'wasm')) tf.unregisterKernel(kernelName, 'wasm');
+      tf.registerKernel({ kernelName, backendName: 'wasm', kernelFunc: kernelFunc as unknown as tf.KernelFunc });
+    }
+    if (!tf.getGradient(BN_TRAIN)) tf.registerGradient(bnTrainGradConfig);
+    installFusedBatchNorm();
+  },
+};

@@ -8,7 +8,7 @@
 // Any other shape, dtype, or an engine without the SIMD module goes to upstream's kernel unchanged.
 import * as tf from '@tensorflow/tfjs';
 import { OP, simdKernels } from '../wasm-simd/simd.ts';
-import { addWasmKernels } from './index.ts';
+import type { KernelFamily } from './kernel-family.ts';
 import type { BackendWasm } from './wasm-heap.ts';
 
 type KernelArgs = Parameters<tf.KernelFunc>[0] & { backend: BackendWasm };
@@ -127,12 +127,15 @@ const WRAPPERS: [string, (upstream: tf.KernelFunc) => tf.KernelFunc][] = [
   [tf.FusedBatchNorm, fusedBatchNorm],
 ];
 
-addWasmKernels('per-channel Add/Sub/Mul/Div/SquaredDifference, Sum/Mean over leading axes, FusedBatchNorm (SIMD)', () => {
-  for (const [name, wrap] of WRAPPERS) {
-    const upstream = tf.getKernel(name, 'wasm');
-    if (!upstream) continue;
-    tf.unregisterKernel(name, 'wasm');
-    // Upstream's setupFunc binds its C entry point, which the fallback still calls.
-    tf.registerKernel({ ...upstream, kernelFunc: wrap(upstream.kernelFunc) });
-  }
-});
+export const channelOpKernels: KernelFamily = {
+  name: 'per-channel Add/Sub/Mul/Div/SquaredDifference, Sum/Mean over leading axes, FusedBatchNorm (SIMD)',
+  install: () => {
+    for (const [name, wrap] of WRAPPERS) {
+      const upstream = tf.getKernel(name, 'wasm');
+      if (!upstream) continue;
+      tf.unregisterKernel(name, 'wasm');
+      // Upstream's setupFunc binds its C entry point, which the fallback still calls.
+      tf.registerKernel({ ...upstream, kernelFunc: wrap(upstream.kernelFunc) });
+    }
+  },
+};

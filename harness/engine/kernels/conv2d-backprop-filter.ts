@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { simdKernels } from '../wasm-simd/simd.ts';
 import { convBackpropFilterSimd } from './conv2d-simd.ts';
-import { addWasmKernels } from './index.ts';
+import type { KernelFamily } from './kernel-family.ts';
 import { colsLimit, dyOnGrid, im2colT, im2colTGrid, paddedGrid, type ConvInfo } from './im2col.ts';
 import { alloc, f32, free, matMul, registerWasmKernel, requireNHWC, view, expectShape, type BackendWasm, type WasmKernelArgs } from './wasm-heap.ts';
 
@@ -85,4 +85,7 @@ function conv2DBackpropFilter(args: WasmKernelArgs<tf.Conv2DBackpropFilterInputs
   return conv2dBackpropFilterImpl(backend, x, dy, c);
 }
 
-addWasmKernels('Conv2DBackpropFilter (im2col + GEMM)', () => registerWasmKernel(tf.Conv2DBackpropFilter, conv2DBackpropFilter));
+export const conv2DBackpropFilterKernels: KernelFamily = {
+  name: 'Conv2DBackpropFilter (im2col + GEMM)',
+  install: () => registerWasmKernel(tf.Conv2DBackpropFilter, conv2DBackpropFilter),
+};

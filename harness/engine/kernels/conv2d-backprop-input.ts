@@ -8,7 +8,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { simdKernels } from '../wasm-simd/simd.ts';
 import { convBackpropInputSimd } from './conv2d-simd.ts';
-import { addWasmKernels } from './index.ts';
+import type { KernelFamily } from './kernel-family.ts';
 import { col2imAdd, colsLimit, type ConvInfo } from './im2col.ts';
 import { alloc, f32, free, matMul, registerWasmKernel, requireNHWC, expectShape, type BackendWasm, type WasmKernelArgs } from './wasm-heap.ts';
 
@@ -107,4 +107,7 @@ function conv2DBackpropInput(args: WasmKernelArgs<tf.Conv2DBackpropInputInputs, 
   return conv2dBackpropInputImpl(backend, dy, filter, c);
 }
 
-addWasmKernels('Conv2DBackpropInput (GEMM + col2im)', () => registerWasmKernel(tf.Conv2DBackpropInput, conv2DBackpropInput));
+export const conv2DBackpropInputKernels: KernelFamily = {
+  name: 'Conv2DBackpropInput (GEMM + col2im)',
+  install: () => registerWasmKernel(tf.Conv2DBackpropInput, conv2DBackpropInput),
+};

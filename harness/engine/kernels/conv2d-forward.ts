@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { simdKernels } from '../wasm-simd/simd.ts';
 import { convForwardSimd } from './conv2d-simd.ts';
-import { addWasmKernels } from './index.ts';
+import type { KernelFamily } from './kernel-family.ts';
 import { biasActivation } from './matmul.ts';
 import type { BackendWasm } from './wasm-heap.ts';
 
@@ -43,12 +43,15 @@ function wrap(upstream: tf.KernelConfig): tf.KernelFunc {
   return (args) => viaSimd(args as unknown as ConvArgs) ?? (upstream.kernelFunc(args) as tf.TensorInfo);
 }
 
-addWasmKernels('Conv2D/FusedConv2D (im2col + SIMD GEMM, no filter packing)', () => {
-  for (const name of [tf.Conv2D, tf.FusedConv2D]) {
-    const upstream = tf.getKernel(name, 'wasm');
-    if (!upstream) continue;
-    tf.unregisterKernel(name, 'wasm');
-    // Upstream's setupFunc binds the C entry point its kernel (the fallback) calls.
-    tf.registerKernel({ ...upstream, kernelFunc: wrap(upstream) });
-  }
-});
+export const conv2DForwardKernels: KernelFamily = {
+  name: 'Conv2D/FusedConv2D (im2col + SIMD GEMM, no filter packing)',
+  install: () => {
+    for (const name of [tf.Conv2D, tf.FusedConv2D]) {
+      const upstream = tf.getKernel(name, 'wasm');
+      if (!upstream) continue;
+      tf.unregisterKernel(name, 'wasm');
+      // Upstream's setupFunc binds the C entry point its kernel (the fallback) calls.
+      tf.registerKernel({ ...upstream, kernelFunc: wrap(upstream) });
+    }
+  },
+};

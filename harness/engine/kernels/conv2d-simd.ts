@@ -12,6 +12,7 @@ import { gemm, heapOffset, parallelParts, product, scratch, freeScratch, threads
 import { geometryArgs, imagesPerChunk, isPointwise, type ConvInfo } from './im2col.ts';
 import { alloc, type BackendWasm } from './wasm-heap.ts';
 import type { SimdKernels } from '../wasm-simd/simd.ts';
+import { gradientsExpected, keepColumns, takeColumns } from './conv-columns-cache.ts';
 
 /** im2col_nhwc / col2im_nhwc over images [b0, b1), cut into one image range per thread. */
 function colsPass(
@@ -61,6 +62,14 @@ export function convForwardSimd(backend: BackendWasm, simd: SimdKernels, x: tf.T
     return out;
   }
   const perImage = c.outHeight * c.outWidth;
+  if (imagesPerChunk(c) === c.batchSize && gradientsExpected()) {
+    // One chunk, and a filter gradient will want the same columns: keep them (conv-columns-cache.ts).
+    const cols = scratch(backend, M * K, 'im2col');
+    colsPass(backend, simd, 'im2col_nhwc', cols, xOff, c, 0, c.batchSize);
+    gemm(backend, simd, { a: cols, lda: K, transA: false, b: wOff, ldb: N, c: oOff, ldc: N, M, K, N });
+    keepColumns(backend, x, c, cols, M * K);
+    return out;
+  }
   forEachColumnChunk(backend, c, 'im2col', (cols, b0, b1) => {
     colsPass(backend, simd, 'im2col_nhwc', cols, xOff, c, b0, b1);
     gemm(backend, simd, { a: cols, lda: K, transA: false, b: wOff, ldb: N, c: oOff + b0 * perImage * N * 4, ldc: N, M: (b1 - b0) * perImage, K, N });
@@ -99,6 +108,16 @@ export function convBackpropFilterSimd(backend: BackendWasm, simd: SimdKernels, 
   const perImage = c.outHeight * c.outWidth;
   if (isPointwise(c)) {
     gemm(backend, simd, { a: xOff, lda: K, transA: true, b: dyOff, ldb: CO, c: dwOff, ldc: CO, M: K, K: c.batchSize * perImage, N: CO });
+    return dW;
+  }
+  const kept = takeColumns(backend, x, c);
+  if (kept !== undefined) {
+    // The forward's columns of this very x: the single product the one-chunk loop below would compute.
+    try {
+      gemm(backend, simd, { a: kept, lda: K, transA: true, b: dyOff, ldb: CO, c: dwOff, ldc: CO, M: K, K: c.batchSize * perImage, N: CO });
+    } finally {
+      freeScratch(backend, kept);
+    }
     return dW;
   }
   forEachColumnChunk(backend, c, 'im2col', (cols, b0, b1) => {

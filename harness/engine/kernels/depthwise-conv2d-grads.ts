@@ -3,7 +3,7 @@
 // small (KH*KW*channel_multiplier multiply-adds per output), so these are direct JS loops over the heap, with
 // channels innermost (contiguous in NHWC) and float64 accumulators.
 import * as tf from '@tensorflow/tfjs';
-import { addWasmKernels } from './index.ts';
+import type { KernelFamily } from './kernel-family.ts';
 import type { ConvInfo } from './im2col.ts';
 import { alloc, expectShape, f32, registerWasmKernel, type WasmKernelArgs } from './wasm-heap.ts';
 
@@ -108,7 +108,10 @@ function backpropInput(args: WasmKernelArgs<tf.DepthwiseConv2dNativeBackpropInpu
   return out;
 }
 
-addWasmKernels('DepthwiseConv2dNative gradients (filter, input)', () => {
-  registerWasmKernel(tf.DepthwiseConv2dNativeBackpropFilter, backpropFilter);
-  registerWasmKernel(tf.DepthwiseConv2dNativeBackpropInput, backpropInput);
-});
+export const depthwiseConv2dGradKernels: KernelFamily = {
+  name: 'DepthwiseConv2dNative gradients (filter, input)',
+  install: () => {
+    registerWasmKernel(tf.DepthwiseConv2dNativeBackpropFilter, backpropFilter);
+    registerWasmKernel(tf.DepthwiseConv2dNativeBackpropInput, backpropInput);
+  },
+};

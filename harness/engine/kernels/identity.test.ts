@@ -38,3 +38,16 @@ describe('Identity on wasm', () => {
     expect(Array.from(old.dataSync())).toEqual([1, 2]);
   });
 });
+
+describe('Cast on wasm', () => {
+  it('to the same dtype shares the data; to another dtype converts as upstream does', () => {
+    const x = tf.tensor1d([1.5, -2.25, 3]);
+    const y = tf.cast(x, 'float32');
+    expect(y.dataId).toBe(x.dataId);
+    x.dispose();
+    expect(Array.from(y.dataSync())).toEqual([1.5, -2.25, 3]);
+    expect(Array.from(tf.cast(y, 'int32').dataSync())).toEqual([1, -2, 3]);
+    expect(Array.from(tf.cast(tf.tensor1d([0, 2, -1], 'int32'), 'bool').dataSync())).toEqual([0, 1, 1]);
+    y.dispose();
+  });
+});

@@ -1,23 +1,40 @@
-// Training kernels we register on the wasm backend: upstream tfjs-backend-wasm 4.22 lacks some
-// gradients (Conv2DBackpropFilter, depthwise conv gradients) and is slow on others (transposed
-// matmuls). Each file in this folder registers one family; this list is the only place that knows them all.
-export type KernelInstaller = () => void;
+// Training kernels we register on the wasm backend: upstream tfjs-backend-wasm 4.22 lacks some gradients
+// (Conv2DBackpropFilter, depthwise conv gradients) and is slow on others (transposed matmuls). Each file of
+// this folder exports one family (a KernelFamily); this list is the only place that knows them all, in
+// installation order (channel ops wrap upstream kernels that later families may call).
+import { batchNormTrainKernels } from './batchnorm-train.ts';
+import { channelOpKernels } from './channel-ops.ts';
+import { conv2DBackpropFilterKernels } from './conv2d-backprop-filter.ts';
+import { conv2DBackpropInputKernels } from './conv2d-backprop-input.ts';
+import { conv2DForwardKernels } from './conv2d-forward.ts';
+import { depthwiseConv2dGradKernels } from './depthwise-conv2d-grads.ts';
+import { identityKernels } from './identity.ts';
+import type { KernelFamily } from './kernel-family.ts';
+import { matMulKernels } from './matmul.ts';
+import { poolGradKernels } from './pool-grads.ts';
+import { reluGradKernels } from './relu-grad.ts';
+import { tileKernels } from './tile.ts';
 
-const installers: { name: string; install: KernelInstaller }[] = [];
-
-/** Called once at module load by each kernel file. */
-export function addWasmKernels(name: string, install: KernelInstaller): void {
-  installers.push({ name, install });
-}
+export const KERNEL_FAMILIES: readonly KernelFamily[] = [
+  conv2DBackpropFilterKernels,
+  conv2DBackpropInputKernels,
+  depthwiseConv2dGradKernels,
+  poolGradKernels,
+  tileKernels,
+  matMulKernels,
+  identityKernels,
+  channelOpKernels,
+  conv2DForwardKernels,
+  batchNormTrainKernels,
+  reluGradKernels,
+];
 
 let installed = false;
 /** Registers every kernel family on the wasm backend; idempotent. Returns the family names. */
-export async function installWasmKernels(): Promise<string[]> {
+export function installWasmKernels(): string[] {
   if (!installed) {
     installed = true;
-    // Each import registers itself through addWasmKernels; keep this list in sync with the folder.
-    await import('./all.ts');
-    for (const k of installers) k.install();
+    for (const k of KERNEL_FAMILIES) k.install();
   }
-  return installers.map((k) => k.name);
+  return KERNEL_FAMILIES.map((k) => k.name);
 }

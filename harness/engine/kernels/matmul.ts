@@ -13,7 +13,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { simdKernels, type SimdKernels } from '../wasm-simd/simd.ts';
 import { freeScratch, heapOffset, product, scratch } from './gemm.ts';
-import { addWasmKernels } from './index.ts';
+import type { KernelFamily } from './kernel-family.ts';
 import type { BackendWasm } from './wasm-heap.ts';
 
 type RawBatchMatMul = (
@@ -360,7 +360,10 @@ function register(kernelName: string, kernelFunc: (args: MatMulArgs) => tf.Tenso
   return upstream;
 }
 
-addWasmKernels('BatchMatMul/_FusedMatMul (transposed and batched products on XNNPACK)', () => {
-  register('BatchMatMul', batchMatMul);
-  upstreamFused = register('_FusedMatMul', fusedMatMul);
-});
+export const matMulKernels: KernelFamily = {
+  name: 'BatchMatMul/_FusedMatMul (transposed and batched products on XNNPACK)',
+  install: () => {
+    register('BatchMatMul', batchMatMul);
+    upstreamFused = register('_FusedMatMul', fusedMatMul);
+  },
+};

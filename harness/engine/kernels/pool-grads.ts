@@ -11,7 +11,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { simdKernels } from '../wasm-simd/simd.ts';
 import { heapOffset, parallelParts, threadsFor } from './gemm.ts';
-import { addWasmKernels } from './index.ts';
+import type { KernelFamily } from './kernel-family.ts';
 import type { ConvInfo } from './im2col.ts';
 import { alloc, expectShape, f32, registerWasmKernel, type WasmKernelArgs } from './wasm-heap.ts';
 
@@ -147,7 +147,10 @@ function avgPoolGrad(args: WasmKernelArgs<tf.AvgPoolGradInputs, tf.AvgPoolGradAt
   return dx;
 }
 
-addWasmKernels('MaxPoolGrad, AvgPoolGrad (fixed and faster)', () => {
-  registerWasmKernel(tf.MaxPoolGrad, maxPoolGrad);
-  registerWasmKernel(tf.AvgPoolGrad, avgPoolGrad);
-});
+export const poolGradKernels: KernelFamily = {
+  name: 'MaxPoolGrad, AvgPoolGrad (fixed and faster)',
+  install: () => {
+    registerWasmKernel(tf.MaxPoolGrad, maxPoolGrad);
+    registerWasmKernel(tf.AvgPoolGrad, avgPoolGrad);
+  },
+};

@@ -3,7 +3,7 @@
 // 40% of a ConvNet training step on wasm (tf.profile, batch 64). Here each input row is copied once and the
 // repetitions are block copies (copyWithin, a native memmove), innermost dimension first.
 import * as tf from '@tensorflow/tfjs';
-import { addWasmKernels } from './index.ts';
+import type { KernelFamily } from './kernel-family.ts';
 import { registerWasmKernel, type BackendWasm, type WasmKernelArgs } from './wasm-heap.ts';
 
 type Numeric = Float32Array | Int32Array | Uint8Array;
@@ -78,7 +78,10 @@ function tile(args: WasmKernelArgs<tf.TileInputs, tf.TileAttrs>): tf.TensorInfo 
   return out;
 }
 
-addWasmKernels('Tile (block copies)', () => {
-  upstream = tf.getKernel(tf.Tile, 'wasm');
-  registerWasmKernel(tf.Tile, tile);
-});
+export const tileKernels: KernelFamily = {
+  name: 'Tile (block copies)',
+  install: () => {
+    upstream = tf.getKernel(tf.Tile, 'wasm');
+    registerWasmKernel(tf.Tile, tile);
+  },
+};

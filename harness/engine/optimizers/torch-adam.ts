@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { adamInPlace } from './in-place-update.ts';
 import { ADAM_UPDATE, hasUpdateKernel, type AdamUpdateAttrs } from './update-kernels.ts';
 
 /** tfjs-core's NamedTensor (not re-exported by @tensorflow/tfjs). */
@@ -84,6 +85,7 @@ export class TorchAdam extends tf.Optimizer {
         decoupled: this.decoupled,
         step: slot.step,
       };
+      if (fused && adamInPlace(param, grad, slot.m, slot.v, attrs)) continue;
       const [p2, m2, v2] = fused
         ? (tf.engine().runKernel(ADAM_UPDATE, { param, grad, m: slot.m, v: slot.v }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor[])
         : composite(param, grad, slot.m, slot.v, attrs);

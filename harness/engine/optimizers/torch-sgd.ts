@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { sgdInPlace } from './in-place-update.ts';
 import { hasUpdateKernel, SGD_UPDATE, type SgdUpdateAttrs } from './update-kernels.ts';
 
 /** tfjs-core's NamedTensor (not re-exported by @tensorflow/tfjs). */
@@ -76,6 +77,7 @@ export class TorchSgd extends tf.Optimizer {
         nesterov: this.nesterov,
         firstStep: slot.buf === null,
       };
+      if (fused && sgdInPlace(param, grad, slot.buf, attrs)) continue;
       // The kernel reads buf even on the first step (and ignores it): hand it the gradient then.
       const buf = slot.buf ?? grad;
       const [p2, buf2] = fused

@@ -496,8 +496,53 @@ EXPORT void bias_act(float* out, const float* bias, int rows, int N, int act) {
 // all-NaN window passes nothing), as the cpu backend and PyTorch do. Channels 4 at a time: the running max
 // and the winning element offset ride in two vectors; the four winners are then added one by one.
 // KH, KW are the effective (dilated) window sizes, stepped by dh, dw.
+// Non-overlapping windows (stride = window, no dilation, no padding: the ConvNet's 2x2 pools): every input
+// element lies in at most one window, so each window writes its elements once (dy at the winner, 0 elsewhere)
+// instead of zeroing dx and adding into it: one pass over dx instead of two, no scalar scatter. Winners as
+// below; 0 + dy as below (so a -0 gradient arrives as +0, bitwise the general path).
+static void maxpool_grad_tiled(const float* x, const float* dy, float* dx, int H, int W, int C, int OH, int OW, int KH, int KW, int b0, int b1) {
+  if (OH * KH != H || OW * KW != W) zero_f(dx + (long)b0 * H * W * C, (int)((long)(b1 - b0) * H * W * C));  // uncovered edges
+  const v128_t NEG = wasm_f32x4_splat(-__builtin_inff()), Z = wasm_f32x4_splat(0.0f);
+  for (int b = b0; b < b1; b++)
+    for (int oh = 0; oh < OH; oh++)
+      for (int ow = 0; ow < OW; ow++) {
+        const float* g = dy + (((long)b * OH + oh) * OW + ow) * C;
+        const long base = (((long)b * H + oh * KH) * W + ow * KW) * C;
+        int c = 0;
+        for (; c + 4 <= C; c += 4) {
+          v128_t best = NEG, win = wasm_i32x4_splat(-1);
+          for (int kh = 0, k = 0; kh < KH; kh++)
+            for (int kw = 0; kw < KW; kw++, k++) {
+              v128_t v = wasm_v128_load(x + base + ((long)kh * W + kw) * C + c);
+              v128_t m = wasm_f32x4_gt(v, best);
+              best = wasm_v128_bitselect(v, best, m);
+              win = wasm_v128_bitselect(wasm_i32x4_splat(k), win, m);
+            }
+          const v128_t gv = wasm_f32x4_add(Z, wasm_v128_load(g + c));
+          for (int kh = 0, k = 0; kh < KH; kh++)
+            for (int kw = 0; kw < KW; kw++, k++)
+              wasm_v128_store(dx + base + ((long)kh * W + kw) * C + c, wasm_v128_and(gv, wasm_i32x4_eq(win, wasm_i32x4_splat(k))));
+        }
+        for (; c < C; c++) {
+          float best = -__builtin_inff();
+          int win = -1;
+          for (int kh = 0, k = 0; kh < KH; kh++)
+            for (int kw = 0; kw < KW; kw++, k++) {
+              float v = x[base + ((long)kh * W + kw) * C + c];
+              if (v > best) { best = v; win = k; }
+            }
+          for (int kh = 0, k = 0; kh < KH; kh++)
+            for (int kw = 0; kw < KW; kw++, k++) dx[base + ((long)kh * W + kw) * C + c] = k == win ? 0.0f + g[c] : 0.0f;
+        }
+      }
+}
+
 EXPORT void maxpool_grad_nhwc(const float* x, const float* dy, float* dx, int H, int W, int C, int OH, int OW, int KH, int KW,
                               int sh, int sw, int dh, int dw, int pt, int pl, int b0, int b1) {
+  if (KH == sh && KW == sw && dh == 1 && dw == 1 && pt == 0 && pl == 0 && OH * KH <= H && OW * KW <= W) {
+    maxpool_grad_tiled(x, dy, dx, H, W, C, OH, OW, KH, KW, b0, b1);
+    return;
+  }
   zero_f(dx + (long)b0 * H * W * C, (int)((long)(b1 - b0) * H * W * C));
   const v128_t NEG = wasm_f32x4_splat(-__builtin_inff());
   for (int b = b0; b < b1; b++)
@@ -650,4 +695,160 @@ EXPORT void bn_train_grad(const float* x, const float* dy, const float* gamma, c
     }
     for (; c < C; c++) o[c] = A[c] * ((gr[c] - F[c]) - (xr[c] - mean[c]) * E[c]);
   }
+}
+
+// ReLU's gradient in one pass: dx = dy * step(x), step(x) = 1 where x > 0, 0 where x <= 0, NaN where x is NaN:
+// bitwise what tfjs's composition mul(dy, cast(step(x))) gives (three kernels and two full-size buffers).
+// x may also be relu's output (relu(x) > 0 exactly where x > 0).
+EXPORT void relu_grad(const float* x, const float* dy, float* dx, int n) {
+  const v128_t zero = wasm_f32x4_splat(0.f);
+  const v128_t one = wasm_f32x4_splat(1.f);
+  int i = 0;
+  for (; i + 4 <= n; i += 4) {
+    v128_t v = wasm_v128_load(x + i);
+    v128_t step = wasm_v128_and(wasm_f32x4_gt(v, zero), one);
+    step = wasm_v128_or(step, wasm_v128_andnot(v, wasm_f32x4_eq(v, v)));  // NaN lanes keep x's NaN
+    wasm_v128_store(dx + i, wasm_f32x4_mul(wasm_v128_load(dy + i), step));
+  }
+  for (; i < n; i++) {
+    float v = x[i];
+    float step = v > 0.f ? 1.f : (v != v ? v : 0.f);
+    dx[i] = dy[i] * step;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// tfjs's random initialisers (tf.randomUniform, tf.randomNormal, tf.truncatedNormal: seedrandom's alea
+// stream, Marsaglia's polar method, truncation at 2 std), value for value: every operation is the same IEEE
+// double operation in the same order as tfjs's JS, and log is fdlibm's __ieee754_log, the algorithm V8's
+// Math.log runs (../random-init.ts checks the outputs bitwise against tfjs's). ~11M values per ResNet-18.
+
+// fdlibm e_log.c (FreeBSD msun), as in V8's base/ieee754.cc.
+static double fd_log(double x) {
+  const double ln2_hi = 6.93147180369123816490e-01, ln2_lo = 1.90821492927058770002e-10, two54 = 1.80143985094819840000e+16;
+  const double Lg1 = 6.666666666666735130e-01, Lg2 = 3.999999999940941908e-01, Lg3 = 2.857142874366239149e-01;
+  const double Lg4 = 2.222219843214978396e-01, Lg5 = 1.818357216161805012e-01, Lg6 = 1.531383769920937332e-01;
+  const double Lg7 = 1.479819860511658591e-01;
+  double hfsq, f, s, z, R, w, t1, t2, dk;
+  int k, hx, i, j;
+  unsigned long long bits = __builtin_bit_cast(unsigned long long, x);
+  hx = (int)(bits >> 32);
+  unsigned lx = (unsigned)bits;
+  k = 0;
+  if (hx < 0x00100000) {
+    if (((hx & 0x7fffffff) | lx) == 0) return -__builtin_inf();
+    if (hx < 0) return __builtin_nan("");
+    k -= 54;
+    x *= two54;
+    hx = (int)(__builtin_bit_cast(unsigned long long, x) >> 32);
+  }
+  if (hx >= 0x7ff00000) return x + x;
+  k += (hx >> 20) - 1023;
+  hx &= 0x000fffff;
+  i = (hx + 0x95f64) & 0x100000;
+  bits = __builtin_bit_cast(unsigned long long, x);
+  bits = (bits & 0xffffffffull) | ((unsigned long long)(unsigned)(hx | (i ^ 0x3ff00000)) << 32);
+  x = __builtin_bit_cast(double, bits);
+  k += (i >> 20);
+  f = x - 1.0;
+  if ((0x000fffff & (2 + hx)) < 3) {
+    if (f == 0.0) {
+      if (k == 0) return 0.0;
+      dk = (double)k;
+      return dk * ln2_hi + dk * ln2_lo;
+    }
+    R = f * f * (0.5 - 0.33333333333333333 * f);
+    if (k == 0) return f - R;
+    dk = (double)k;
+    return dk * ln2_hi - ((R - dk * ln2_lo) - f);
+  }
+  s = f / (2.0 + f);
+  dk = (double)k;
+  z = s * s;
+  i = hx - 0x6147a;
+  w = z * z;
+  j = 0x6b851 - hx;
+  t1 = w * (Lg2 + w * (Lg4 + w * Lg6));
+  t2 = z * (Lg1 + w * (Lg3 + w * (Lg5 + w * Lg7)));
+  i |= j;
+  R = t2 + t1;
+  if (i > 0) {
+    hfsq = 0.5 * f * f;
+    if (k == 0) return f - (hfsq - s * (hfsq + R));
+    return dk * ln2_hi - ((hfsq - (s * (hfsq + R) + dk * ln2_lo)) - f);
+  }
+  if (k == 0) return f - s * (f - R);
+  return dk * ln2_hi - ((s * (f - R) - dk * ln2_lo) - f);
+}
+
+// Exported for the test that compares it with Math.log.
+EXPORT double dlgrade_log(double x) { return fd_log(x); }
+
+// alea's step, t = 2091639 s0 + c 2^-32, c = t | 0, s2 = t - c, is exact integer arithmetic in doubles: every
+// state s is a multiple of 2^-32 and 2091639 (2^32 - 1) + c < 2^53, so with S = s 2^32 it is the
+// multiply-with-carry T = 2091639 S0 + c, c = T >> 32, S2 = T mod 2^32: the same numbers, a short integer
+// dependency chain instead of a float -> int -> float one.
+struct alea { unsigned long long s0, s1, s2, c; };
+static inline double alea_next(struct alea* g) {
+  unsigned long long t = 2091639ull * g->s0 + g->c;
+  g->s0 = g->s1;
+  g->s1 = g->s2;
+  g->c = t >> 32;
+  g->s2 = t & 0xffffffffull;
+  return (double)g->s2 * 2.3283064365386963e-10;  // exact: s2 < 2^32
+}
+
+// Fills out[0..n) from the alea state at `state` (s0, s1, s2, c as JS holds them: four doubles), and leaves
+// the state after the last draw there. kind 0: uniform min + range * u (a = min, b = range); 1: normal
+// a + b * gauss (a = mean, b = std); 2: the same truncated to [a - 2b, a + 2b], redrawn outside.
+EXPORT void random_fill_f32(float* out, int n, int kind, double a, double b, double* state) {
+  struct alea g = { (unsigned long long)(state[0] * 4294967296.0), (unsigned long long)(state[1] * 4294967296.0), (unsigned long long)(state[2] * 4294967296.0), (unsigned long long)state[3] };
+  const double upper = a + b * 2, lower = a - b * 2;
+  int have_next = 0;
+  double next = 0;
+  for (int i = 0; i < n; i++) {
+    if (kind == 0) {
+      out[i] = (float)(a + b * alea_next(&g));
+      continue;
+    }
+    if (have_next) {
+      out[i] = (float)next;
+      have_next = 0;
+      continue;
+    }
+    double x, y;
+    for (;;) {
+      double v1, v2, s;
+      do {
+        v1 = 2 * alea_next(&g) - 1;
+        v2 = 2 * alea_next(&g) - 1;
+        s = v1 * v1 + v2 * v2;
+      } while (s >= 1 || s == 0);
+      double mul = __builtin_sqrt(-2.0 * fd_log(s) / s);
+      x = a + b * v1 * mul;
+      y = a + b * v2 * mul;
+      if (kind != 2 || (x <= upper && x >= lower)) break;
+    }
+    if (kind != 2 || (y <= upper && y >= lower)) {
+      next = y;
+      have_next = 1;
+    }
+    out[i] = (float)x;
+  }
+  state[0] = (double)g.s0 * 2.3283064365386963e-10;
+  state[1] = (double)g.s1 * 2.3283064365386963e-10;
+  state[2] = (double)g.s2 * 2.3283064365386963e-10;
+  state[3] = (double)g.c;
+}
+
+// BatchNormalization's moving statistics, in place: v = v - (v - value) * decay, in float32 in that order
+// (tfjs-layers' doMovingAverage: sub, mul, sub; bitwise the same numbers).
+EXPORT void moving_average(float* v, const float* value, int n, float decay) {
+  const v128_t D = wasm_f32x4_splat(decay);
+  int i = 0;
+  for (; i + 4 <= n; i += 4) {
+    v128_t o = wasm_v128_load(v + i);
+    wasm_v128_store(v + i, wasm_f32x4_sub(o, wasm_f32x4_mul(wasm_f32x4_sub(o, wasm_v128_load(value + i)), D)));
+  }
+  for (; i < n; i++) v[i] = v[i] - (v[i] - value[i]) * decay;
 }

@@ -1,7 +1,6 @@
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import fs from 'node:fs';
 import { Worker } from 'node:worker_threads';
-import { simdKernels } from './simd.ts';
+import { kernelModule, simdKernels } from './simd.ts';
 
 // A tiny synchronous thread pool for dlgrade's SIMD kernels on a SHARED wasm memory (tfjs's threaded build):
 // run() splits one kernel call into per-thread calls, does args[0] itself and hands the rest to workers that
@@ -73,11 +72,9 @@ const PROBE_EVERY = 32; // from a spin budget of 0, try a full spin again once e
 
 const workerUrl = new URL('./simd-pool-worker.mjs', import.meta.url);
 
-let sharedModule: WebAssembly.Module | undefined;
-/** dlgrade-simd-shared.wasm, compiled once (the same file simd.ts instantiates on a shared memory). */
+/** The shared-memory kernel module (the one simd.ts instantiates on a shared memory). */
 export function sharedKernelsModule(): WebAssembly.Module {
-  sharedModule ??= new WebAssembly.Module(fs.readFileSync(new URL('./dlgrade-simd-shared.wasm', import.meta.url)));
-  return sharedModule;
+  return kernelModule(true);
 }
 
 type Export = (...args: number[]) => unknown;

@@ -1,7 +1,5 @@
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import fs from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { SIMD_SHARED_WASM, SIMD_WASM } from './simd-binaries.ts';
 
 // Loads dlgrade's SIMD kernels (kernels.c, built by build.sh) into the memory of tfjs's wasm backend, so they
 // read and write tensors in place by their heap offsets. One instance per backend module. Unavailable (the
@@ -34,6 +32,10 @@ export interface SimdKernels {
     p: number, g: number, buf: number, p2: number, buf2: number, n: number,
     lr: number, momentum: number, dampening: number, wd: number, nesterov: number, first: number,
   ): void;
+  relu_grad(x: number, dy: number, dx: number, n: number): void;
+  dlgrade_log(x: number): number;
+  random_fill_f32(out: number, n: number, kind: number, a: number, b: number, state: number): void;
+  moving_average(v: number, value: number, n: number, decay: number): void;
 }
 
 interface ModuleMemory {
@@ -41,22 +43,26 @@ interface ModuleMemory {
   asm?: { memory?: WebAssembly.Memory };
 }
 
-const here = path.dirname(fileURLToPath(import.meta.url));
 const instances = new WeakMap<object, SimdKernels | null>();
-const compiled = new Map<string, WebAssembly.Module>();
+const compiled = new Map<boolean, WebAssembly.Module>();
+let unavailable: string | undefined;
 
-export function compile(file: string): WebAssembly.Module {
-  let m = compiled.get(file);
+/** The kernel module for a plain (false) or shared (true) memory, compiled once from simd-binaries.ts. */
+export function kernelModule(shared: boolean): WebAssembly.Module {
+  let m = compiled.get(shared);
   if (!m) {
-    m = new WebAssembly.Module(fs.readFileSync(path.join(here, file)));
-    compiled.set(file, m);
+    m = new WebAssembly.Module(Buffer.from(shared ? SIMD_SHARED_WASM : SIMD_WASM, 'base64'));
+    compiled.set(shared, m);
   }
   return m;
 }
 
-/** The kernels bound to this backend's memory, or undefined where they cannot run. */
+/** The kernels bound to this backend's memory, or undefined where they cannot run (simdUnavailable() says why). */
 export function simdKernels(backend: BackendWasm): SimdKernels | undefined {
-  if (process.env.DLGRADE_WASM_SIMD === '0') return undefined;
+  if (process.env.DLGRADE_WASM_SIMD === '0') {
+    unavailable = 'DLGRADE_WASM_SIMD=0';
+    return undefined;
+  }
   const mod = backend.wasm as unknown as ModuleMemory;
   let k = instances.get(mod);
   if (k === undefined) {
@@ -65,13 +71,20 @@ export function simdKernels(backend: BackendWasm): SimdKernels | undefined {
     if (memory instanceof WebAssembly.Memory) {
       const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
       try {
-        const instance = new WebAssembly.Instance(compile(shared ? 'dlgrade-simd-shared.wasm' : 'dlgrade-simd.wasm'), { env: { memory } });
+        const instance = new WebAssembly.Instance(kernelModule(shared), { env: { memory } });
         k = instance.exports as unknown as SimdKernels;
-      } catch {
-        k = null; // no SIMD in this engine, or a memory the module cannot import: callers fall back
+      } catch (err) {
+        // No SIMD in this engine, or a memory the module cannot import: callers fall back (3x slower
+        // training), and the engine label says so.
+        unavailable = `${(err as Error).message.split('\n')[0]}`;
       }
-    }
+    } else unavailable = "the wasm backend's memory was not found";
     instances.set(mod, k);
   }
   return k ?? undefined;
+}
+
+/** Why simdKernels() returned undefined (the last time it did), for the engine label. */
+export function simdUnavailable(): string | undefined {
+  return unavailable;
 }

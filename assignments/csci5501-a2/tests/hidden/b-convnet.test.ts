@@ -1,27 +1,20 @@
-// B (hidden): the exact architecture with other activations, convergence on the synthetic CIFAR-like set.
-import { afterAll, beforeAll, test } from 'vitest';
-import { attachArtifact, expectThreshold, gradeParts, GradingFailure, note } from '../../../../harness/checks/report-helpers.ts';
-import { syntheticImages } from '../../../../harness/data/synthetic.ts';
-import { openSubmission, seed, testSpec, thresholdOf } from '../../../../harness/runner/context.ts';
-import type { SubmissionHandle } from '../../../../harness/runner/submission.ts';
-import { architectureTokens, convNetTokens, firstDifference } from '../../checks.ts';
+// B (hidden): the exact architecture with other activations; convergence on the synthetic CIFAR-like set,
+// trained by the harness in the grader on the rebuilt architecture, next to the FC classifier.
+import { test } from 'vitest';
+import { architectureTokens, attachArtifact, expectThreshold, firstDifference, gradeParts, GradingFailure, inspectModel, note, seed, syntheticImages, thresholdOf, trainClassifier, useSubmission } from 'dlgrade/kit';
+import { fullyConnectedClassifier } from 'dlgrade/kit/models';
+import { convNetTokens } from '../../checks.ts';
 import type { ActivationName } from '../../contract.ts';
-import { convnetModel, explainConvNetError } from '../../convnet-expected.ts';
-import type { FitResult } from '../../probes.ts';
+import { convnetModel } from '../../convnet-expected.ts';
 
-let sub: SubmissionHandle;
-beforeAll(async () => {
-  sub = await openSubmission();
-});
-afterAll(() => sub?.close());
+const sub = useSubmission();
 
 test('B.architecture: exactly the layers of table B.1, activation honoured', async () => {
   const archPart = (activation: ActivationName | undefined, numClasses?: number) => ({
     name: `activation ${activation ?? 'default (relu)'}${numClasses ? `, ${numClasses} classes` : ''}`,
     check: async () => {
       const opts = { ...(activation ? { activation } : {}), ...(numClasses ? { numClasses } : {}) };
-      const r = await convnetModel(sub, opts, []);
-      const got = architectureTokens(r.layers);
+      const got = architectureTokens(inspectModel(await convnetModel(sub, opts)).layers);
       const want = convNetTokens(activation ?? 'relu', numClasses ?? 10);
       const diff = firstDifference(got, want);
       if (diff) {
@@ -36,8 +29,7 @@ test('B.architecture: exactly the layers of table B.1, activation honoured', asy
     {
       name: "BatchNorm with PyTorch's defaults",
       check: async () => {
-        const r = await convnetModel(sub, {}, []);
-        const bns = r.layers.filter((l) => l.className === 'BatchNormalization');
+        const bns = inspectModel(await convnetModel(sub, {})).layers.filter((l) => l.className === 'BatchNormalization');
         const off = bns.filter((l) => Math.abs(Number(l.config.epsilon) - 1e-5) > 1e-12 || Math.abs(Number(l.config.momentum) - 0.9) > 1e-12);
         if (bns.length !== 3 || off.length) {
           throw new GradingFailure(
@@ -52,18 +44,26 @@ test('B.architecture: exactly the layers of table B.1, activation honoured', asy
 test('B.train.synthetic: accuracy on synthetic CIFAR-like images, and beats the FC classifier', async () => {
   const trainImages = 1000;
   const testImages = 500;
-  const dataSeed = seed('data');
-  const r = await sub
-    .call<{ convnet: FitResult; fc: FitResult }>('convnetTrain', { trainImages, testImages, dataSeed, budget: { epochs: 6, batchSize: 32, lr: 3e-3, seed: seed() } }, { timeoutMs: testSpec('B.train.synthetic').timeoutMs })
-    .catch((e: unknown) => explainConvNetError(e, {}));
-  const labels = syntheticImages({ n: testImages, seed: dataSeed + 1000 }).labels;
-  const acc = (p: Int32Array) => Math.round((1000 * p.reduce((s, v, i) => s + (v === labels[i] ? 1 : 0), 0)) / testImages) / 10;
-  const [convnet, fc] = [acc(r.convnet.predictions), acc(r.fc.predictions)];
-  attachArtifact('curves', { title: 'B: ConvNet on 1,000 synthetic images (harness loop)', trainLoss: r.convnet.epochLoss });
-  attachArtifact('curves', { title: 'B: FC [128, 64] on the same images (harness loop)', trainLoss: r.fc.epochLoss });
-  note(`ConvNet ${convnet}% vs FC [128, 64] ${fc}% on ${testImages} held-out images`);
-  expectThreshold(convnet, thresholdOf('B.train.synthetic'), `ConvNet held-out accuracy (%) after 6 epochs on ${trainImages} images (B.2/B.3)`);
-  if (!(convnet > fc)) {
-    throw new GradingFailure(`ConvNet held-out accuracy ${convnet}% does not beat the FullyConnectedClassifier [128, 64] (${fc}%) trained with the same budget on the same images: expected the ConvNet to be better (B.2/B.3: convolutions, BatchNorm, pooling as in table B.1)`);
+  const train = syntheticImages({ n: trainImages, seed: seed('data') });
+  const held = syntheticImages({ n: testImages, seed: seed('data') + 1000 });
+  const budget = { epochs: 6, batchSize: 32, lr: 3e-3, seed: seed() };
+  const model = await convnetModel(sub, {});
+  const convnet = trainClassifier(model, train, held, budget);
+  const fcNet = fullyConnectedClassifier({ imageSize: [32, 32, 3] });
+  const fc = (() => {
+    try {
+      return trainClassifier(fcNet, train, held, budget);
+    } finally {
+      fcNet.dispose();
+    }
+  })();
+  const acc = (p: Int32Array) => Math.round((1000 * p.reduce((s, v, i) => s + (v === held.labels[i] ? 1 : 0), 0)) / testImages) / 10;
+  const [c, f] = [acc(convnet.predictions), acc(fc.predictions)];
+  attachArtifact('curves', { title: 'B: ConvNet on 1,000 synthetic images (harness loop)', trainLoss: convnet.epochLoss });
+  attachArtifact('curves', { title: 'B: FC [128, 64] on the same images (harness loop)', trainLoss: fc.epochLoss });
+  note(`ConvNet ${c}% vs FC [128, 64] ${f}% on ${testImages} held-out images`);
+  expectThreshold(c, thresholdOf('B.train.synthetic'), `ConvNet held-out accuracy (%) after 6 epochs on ${trainImages} images (B.2/B.3)`);
+  if (!(c > f)) {
+    throw new GradingFailure(`ConvNet held-out accuracy ${c}% does not beat the FullyConnectedClassifier [128, 64] (${f}%) trained with the same budget on the same images: expected the ConvNet to be better (B.2/B.3: convolutions, BatchNorm, pooling as in table B.1)`);
   }
 });

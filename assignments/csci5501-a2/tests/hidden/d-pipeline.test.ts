@@ -1,20 +1,14 @@
 // D (hidden): normalisation from the data, augmentation on training data only.
-import { afterAll, beforeAll, test } from 'vitest';
-import { expectClose, gradeParts, GradingFailure } from '../../../../harness/checks/report-helpers.ts';
-import { openSubmission, seed } from '../../../../harness/runner/context.ts';
-import type { SubmissionHandle } from '../../../../harness/runner/submission.ts';
+import { test } from 'vitest';
+import { expectClose, gradeParts, GradingFailure, runSeed, useSubmission } from 'dlgrade/kit';
 import { callPipeline, channelStats, describeCase, loaderProblem, randomImages, unaugmentedFraction, type PipelineCase } from '../../pipeline-checks.ts';
 
-let sub: SubmissionHandle;
-beforeAll(async () => {
-  sub = await openSubmission();
-});
-afterAll(() => sub?.close());
+const sub = useSubmission();
 
 const spec = (n: number, h: number, c: number, s: number) => ({ n, height: h, width: h, channels: c, seed: s });
 
 test('D.pipeline.normalisation: mean and std come from the training data, per channel (or meanStd when given)', async () => {
-  const s = seed('hidden');
+  const s = runSeed('csci5501-a2:pipeline-hidden') % 1_000_000;
   const fromData = (c: PipelineCase) => ({
     name: `${c.dataset}, ${c.train.channels} channel(s)`,
     check: async () => {
@@ -48,7 +42,7 @@ test('D.pipeline.normalisation: mean and std come from the training data, per ch
 });
 
 test('D.pipeline.augmentation: augmentation on training data only; validation and test images are only normalised', async () => {
-  const s = seed('hidden');
+  const s = runSeed('csci5501-a2:pipeline-hidden') % 1_000_000;
   const cases: PipelineCase[] = [
     { dataset: 'cifar10', train: spec(400, 12, 3, s + 10), test: spec(30, 12, 3, s + 11), opts: { valSize: 100, batchSize: 32, seed: 3 } },
     { dataset: 'mnist', train: spec(300, 28, 1, s + 12), test: spec(30, 28, 1, s + 13), opts: { valSize: 100, batchSize: 32, seed: 3 } },

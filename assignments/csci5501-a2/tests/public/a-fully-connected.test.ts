@@ -1,26 +1,20 @@
-// A. FullyConnectedClassifier: output shapes (A.2 flattens) and parameter counts (A.1 layers).
-import { afterAll, beforeAll, test } from 'vitest';
-import { attachArtifact, gradeParts, GradingFailure } from '../../../../harness/checks/report-helpers.ts';
-import { openSubmission } from '../../../../harness/runner/context.ts';
-import type { SubmissionHandle } from '../../../../harness/runner/submission.ts';
-import { fmt, num } from '../../checks.ts';
+// A. FullyConnectedClassifier: output shapes (A.2 flattens) and parameter counts (A.1 layers), on the model
+// rebuilt in the grader from what createFullyConnectedClassifier built.
+import { test } from 'vitest';
+import { attachArtifact, fmtShape, gradeParts, GradingFailure, inspectModel, modelArtifact, num, useSubmission, type Submission } from 'dlgrade/kit';
 import type { FullyConnectedOptions } from '../../contract.ts';
-import type { ModelProbe } from '../../probes.ts';
 import golden from '../../golden.json' with { type: 'json' };
 
-let sub: SubmissionHandle;
-beforeAll(async () => {
-  sub = await openSubmission();
-});
-afterAll(() => sub?.close());
+const sub = useSubmission();
+
+const fcModel = (s: Submission, opts: FullyConnectedOptions) => s.model('fcModel', { opts }, { what: `createFullyConnectedClassifier(${JSON.stringify(opts)})` });
 
 /** Checks output [batch, classes]; names the missing flatten when Dense layers ran on the image's last axis. */
-export async function expectFcOutput(opts: FullyConnectedOptions, batch: number): Promise<void> {
+async function expectFcOutput(opts: FullyConnectedOptions, batch: number): Promise<void> {
   const input = [batch, ...opts.imageSize];
   const classes = opts.numClasses ?? 10;
   const call = `createFullyConnectedClassifier(${JSON.stringify(opts)}) on a [${input.join(', ')}] batch`;
-  const r = await sub.call<ModelProbe>('fcModel', { opts, inputs: [input] });
-  const o = r.outputs[0];
+  const o = inspectModel(await fcModel(sub, opts), { inputs: [input] }).outputs[0]!;
   if (o.error) throw new GradingFailure(`${call}: expected logits [${batch}, ${classes}], but predict threw ${o.error} (A.2: forward)`);
   const got = o.shape!;
   if (got.length === 2 && got[0] === batch && got[1] === classes) return;
@@ -30,7 +24,7 @@ export async function expectFcOutput(opts: FullyConnectedOptions, batch: number)
     : got.length === 2 && got[0] === batch
       ? `: the last layer has ${got[1]} units (A.1: the output layer is Dense(numClasses))`
       : ' (A.1/A.2)';
-  throw new GradingFailure(`${call}: expected output shape [${batch}, ${classes}], got ${fmt(got)}${hint}`);
+  throw new GradingFailure(`${call}: expected output shape [${batch}, ${classes}], got ${fmtShape(got)}${hint}`);
 }
 
 test('A.shape: output is [batch, 10] for [4,28,28,1], [3,32,32,3] and [1,28,28,1]', async () => {
@@ -53,27 +47,20 @@ test('A.params: parameter counts 535,818 / 3,805,450 / 402,250', async () => {
     cases.map(([opts, expected, name]) => ({
       name,
       check: async () => {
-        const r = await sub.call<ModelProbe>('fcModel', { opts, inputs: [] });
-        attachArtifact('models', {
-          title: `FullyConnectedClassifier (${name})`,
-          layers: r.params.layers.map((l) => ({ name: l.path, kind: l.kind, outputShape: r.layers.find((x) => x.name === l.path)?.outputShape ?? [], params: l.params, trainable: l.trainable })),
-          totalParams: r.params.total,
-          trainableParams: r.params.trainable,
-          expectedTotal: expected,
-        });
-        if (r.params.trainable === expected) return;
-        const denseLayers = r.layers.filter((l) => l.className === 'Dense');
-        const dense = denseLayers.map((l) => l.config.units);
-        const hidden = opts.hiddenUnits ?? [128, 64];
+        const model = await fcModel(sub, opts);
+        attachArtifact('models', modelArtifact(model, `FullyConnectedClassifier (${name})`, expected));
+        const { params, layers } = inspectModel(model);
+        if (params.trainable === expected) return;
+        const denseLayers = layers.filter((l) => l.className === 'Dense');
         const where = `createFullyConnectedClassifier(${JSON.stringify(opts)}) (${name})`;
         const unflattened = denseLayers.find((l) => l.outputShape.length > 2);
         if (unflattened) {
           throw new GradingFailure(
-            `${where}: expected ${num(expected)} trainable parameters (PyTorch's figure), got ${num(r.params.trainable)}: the first Dense layer sees only the image's last axis (its output is ${fmt(unflattened.outputShape)}), because the input was not flattened (A.2: flatten each ${opts.imageSize.join('x')} image to ${opts.imageSize.reduce((a, b) => a * b, 1)} values first)`,
+            `${where}: expected ${num(expected)} trainable parameters (PyTorch's figure), got ${num(params.trainable)}: the first Dense layer sees only the image's last axis (its output is ${fmtShape(unflattened.outputShape)}), because the input was not flattened (A.2: flatten each ${opts.imageSize.join('x')} image to ${opts.imageSize.reduce((a, b) => a * b, 1)} values first)`,
           );
         }
         throw new GradingFailure(
-          `${where}: expected ${num(expected)} trainable parameters (PyTorch's figure), got ${num(r.params.trainable)}; the Dense layers have units [${dense.join(', ')}], expected [${[...hidden, 10].join(', ')}] after a flatten of ${opts.imageSize.join('x')} (A.1: one Dense per hidden width, then Dense(numClasses))`,
+          `${where}: expected ${num(expected)} trainable parameters (PyTorch's figure), got ${num(params.trainable)}; the Dense layers have units [${denseLayers.map((l) => l.config.units).join(', ')}], expected [${[...(opts.hiddenUnits ?? [128, 64]), 10].join(', ')}] after a flatten of ${opts.imageSize.join('x')} (A.1: one Dense per hidden width, then Dense(numClasses))`,
         );
       },
     })),

@@ -1,31 +1,24 @@
 // D. ModelFactory (createModel) and the data pipeline's seeded validation split.
-import { afterAll, beforeAll, test } from 'vitest';
-import { gradeParts, GradingFailure } from '../../../../harness/checks/report-helpers.ts';
-import { openSubmission, seed } from '../../../../harness/runner/context.ts';
-import type { SubmissionHandle } from '../../../../harness/runner/submission.ts';
-import { num } from '../../checks.ts';
+import { test } from 'vitest';
+import { gradeParts, GradingFailure, inspectModel, num, runSeed, useSubmission, type ModelData } from 'dlgrade/kit';
 import golden from '../../golden.json' with { type: 'json' };
 import { callPipeline, describeCase, loaderProblem, randomImages, splitProblems, type PipelineCase } from '../../pipeline-checks.ts';
-import type { ParameterCount } from '../../../../harness/checks/parameter-count.ts';
 
-let sub: SubmissionHandle;
-beforeAll(async () => {
-  sub = await openSubmission();
-});
-afterAll(() => sub?.close());
+const sub = useSubmission();
 
-type FactoryResult = { threw?: string; params?: ParameterCount; kinds?: string[] };
+type FactoryResult = { threw?: string; model?: ModelData };
 
 test("D.factory: createModel builds 'ConvNet' and 'fully_connected' models and throws on an unknown type", async () => {
   const built = (type: string, opts: unknown, expected: number, what: string) => async () => {
     const r = await sub.call<FactoryResult>('factory', { type, opts });
     const where = `createModel(${JSON.stringify(type)}${opts ? `, ${JSON.stringify(opts)}` : ''})`;
-    if (r.threw) {
-      const hint = /unknown model/i.test(r.threw) ? "D: the type is case-insensitive: 'convnet' and 'fully_connected'" : `D: createModel calls the builder of ${what}; the error comes from there`;
+    if (r.threw || !r.model) {
+      const hint = /unknown model/i.test(r.threw ?? '') ? "D: the type is case-insensitive: 'convnet' and 'fully_connected'" : `D: createModel calls the builder of ${what}; the error comes from there`;
       throw new GradingFailure(`${where}: expected ${what}, but it threw ${r.threw} (${hint})`);
     }
-    if (r.params!.trainable !== expected) {
-      throw new GradingFailure(`${where}: expected ${what} with ${num(expected)} trainable parameters, got a model with ${num(r.params!.trainable)} (layers ${r.kinds!.join(', ')}) (D: createModel passes its options to the builder)`);
+    const { params, layers } = inspectModel(await sub.rebuild(r.model, where));
+    if (params.trainable !== expected) {
+      throw new GradingFailure(`${where}: expected ${what} with ${num(expected)} trainable parameters, got a model with ${num(params.trainable)} (layers ${layers.map((l) => l.className).join(', ')}) (D: createModel passes its options to the builder)`);
     }
   };
   await gradeParts([
@@ -38,7 +31,7 @@ test("D.factory: createModel builds 'ConvNet' and 'fully_connected' models and t
       name: 'unknown type',
       check: async () => {
         const r = await sub.call<FactoryResult>('factory', { type: 'transformer', opts: {} });
-        if (!r.threw) throw new GradingFailure(`createModel("transformer"): expected an Error naming the unknown type, got a model (layers ${r.kinds?.join(', ')}) (D: throw on any other type)`);
+        if (!r.threw) throw new GradingFailure('createModel("transformer"): expected an Error naming the unknown type, got a model (D: throw on any other type)');
         if (!/transformer/i.test(r.threw)) throw new GradingFailure(`createModel("transformer"): expected the error to name the type "transformer", got ${JSON.stringify(r.threw)}`);
       },
     },
@@ -46,7 +39,8 @@ test("D.factory: createModel builds 'ConvNet' and 'fully_connected' models and t
 });
 
 test('D.pipeline.split: the seeded 10,000-image validation split is disjoint from training and the same on every run', async () => {
-  const c: PipelineCase = { dataset: 'mnist', train: { n: 12000, height: 6, width: 6, channels: 1, seed: seed() }, test: { n: 10, height: 6, width: 6, channels: 1, seed: seed() + 1 } };
+  const s = runSeed('csci5501-a2:split');
+  const c: PipelineCase = { dataset: 'mnist', train: { n: 12000, height: 6, width: 6, channels: 1, seed: s }, test: { n: 10, height: 6, width: 6, channels: 1, seed: s + 1 } };
   const where = `${describeCase(c)} with the default valSize and seed`;
   const first = await callPipeline(sub, c, ['val']);
   const second = await callPipeline(sub, c, []);

@@ -1,28 +1,21 @@
-// F. ResNet-18: output shapes, the resize (golden and inside the model), trainable counts per freeze option.
-import { afterAll, beforeAll, test } from 'vitest';
-import { gradeParts, note } from '../../../../harness/checks/report-helpers.ts';
-import { openSubmission, seed } from '../../../../harness/runner/context.ts';
-import type { SubmissionHandle } from '../../../../harness/runner/submission.ts';
-import { num } from '../../checks.ts';
+// F. ResNet-18: output shapes, the resize (golden, this run's images, and inside the model), trainable counts
+// per freeze option; every model rebuilt in the grader.
+import { test } from 'vitest';
+import { gradeParts, note, num, runSeed, useSubmission } from 'dlgrade/kit';
 import golden from '../../golden.json' with { type: 'json' };
-import { checkOutputShapes, checkResizeGolden, checkResizesInside, checkTrainable, FREEZE_OPTIONS, resnetParams } from '../../resnet-checks.ts';
+import { checkOutputShapes, checkResize, checkResizesInside, checkTrainable, FREEZE_OPTIONS, resnetParams } from '../../resnet-checks.ts';
+import { rngFor } from '../../trainer-checks.ts';
 
-let sub: SubmissionHandle;
-beforeAll(async () => {
-  sub = await openSubmission();
-});
-afterAll(() => sub?.close());
+const sub = useSubmission();
 
 test('F.shape: output [batch, 10] for images of any size', async () => {
-  await gradeParts([
-    { name: 'inputSize 64, [2, 32, 32, 3] and [1, 40, 48, 3]', check: () => checkOutputShapes(sub, 64, [[2, 32, 32, 3], [1, 40, 48, 3]]) },
-  ]);
+  await gradeParts([{ name: 'inputSize 64, [2, 32, 32, 3] and [1, 40, 48, 3]', check: () => checkOutputShapes(sub, 64, [[2, 32, 32, 3], [1, 40, 48, 3]]) }]);
 });
 
 test("F.resize: bilinear resize matches PyTorch's (align_corners=False) and happens inside the model", async () => {
   await gradeParts([
-    { name: 'resizeImages against golden/interpolate.json', check: () => checkResizeGolden(sub) },
-    { name: 'the model resizes its input', check: async () => void (await checkResizesInside(sub, 48, [1, 32, 32, 3], seed())) },
+    { name: 'resizeImages against golden/interpolate.json and this run\'s images', check: () => checkResize(sub, rngFor('resize')) },
+    { name: 'the model resizes its input', check: () => checkResizesInside(sub, 48, [1, 32, 32, 3], runSeed('csci5501-a2:resize-inside') % 100_000) },
   ]);
 });
 
@@ -32,9 +25,8 @@ test('F.trainable: trainable parameters for the six freeze options', async () =>
     FREEZE_OPTIONS.map((o, i) => ({
       name: o.blocks ? o.blocks.join(', ') : 'nothing frozen',
       check: () => {
-        const expected = golden.models.resnet18_10_classes_trainable[o.key];
-        checkTrainable(rows[i], expected);
-        note(`freezeBlocks ${o.blocks ? o.blocks.join(', ') : 'none'}: ${num(rows[i].trainable)} trainable`);
+        checkTrainable(rows[i]!, golden.models.resnet18_10_classes_trainable[o.key]);
+        note(`freezeBlocks ${o.blocks ? o.blocks.join(', ') : 'none'}: ${num(rows[i]!.trainable)} trainable`);
       },
     })),
   );

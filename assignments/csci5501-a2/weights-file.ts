@@ -1,0 +1,9 @@
+// The values F.weights.file writes for every weight of the student's ResNet-18: one seeded stream over the
+// weights in model order. The probe draws them to write the file; the grader draws them again to compare
+// with what the model loaded, so the values themselves never have to be taken from the sandbox.
+import { makeRng } from 'dlgrade/kit/probe';
+
+export function weightFileValues(specs: { shape: readonly number[] }[], seed: number): Float32Array[] {
+  const rng = makeRng(`csci5501-a2:weights-file:${seed}`);
+  return specs.map((s) => Float32Array.from({ length: s.shape.reduce((a, b) => a * b, 1) }, () => rng.next() - 0.5));
+}

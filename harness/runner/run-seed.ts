@@ -1,0 +1,32 @@
+// The per-run seed: inputs of checks that take the sandbox's word (a function's outputs, a Trainer's behaviour
+// on a scripted sequence) are drawn from it, so they differ on every grading run and an answer cannot be
+// hard-coded. gradeSubmission draws it (crypto) and passes it to the suites as DLGRADE_RUN_SEED; the result
+// records it, and `dlgrade grade --run-seed N` repeats a run. Named sub-seeds keep checks independent.
+import { randomInt } from 'node:crypto';
+import { makeRng, type Rng } from '../engine/seed.ts';
+
+/** A fresh run seed (0 .. 2^31-2). */
+export function newRunSeed(): number {
+  return randomInt(2 ** 31 - 1);
+}
+
+let base: number | undefined;
+
+/** This run's seed: DLGRADE_RUN_SEED, else one drawn once for this process (suites run by hand). */
+export function runSeedBase(): number {
+  if (base === undefined) {
+    const env = process.env.DLGRADE_RUN_SEED;
+    base = env !== undefined && /^\d+$/.test(env) ? Number(env) : newRunSeed();
+  }
+  return base;
+}
+
+/** A named seed derived from the run seed (an integer in 0 .. 2^31-2). */
+export function runSeed(name = 'default'): number {
+  return makeRng(`run:${runSeedBase()}:${name}`).int(2 ** 31 - 1);
+}
+
+/** A named random stream derived from the run seed: .next() in [0, 1), .normal(), .int(n). */
+export function runRng(name: string): Rng {
+  return makeRng(`run:${runSeedBase()}:${name}`);
+}
