@@ -42,10 +42,15 @@ export interface Bundle {
    * file uses (a from-scratch exercise must not import tfjs).
    */
   imports: Record<string, string[]>;
+  /** Each of the submission's own files with the own files it imports (relative to its folder). */
+  localImports: Record<string, string[]>;
   /** What it was built from (a prebuilt bundle is reused only for the same submission and probes). */
   submissionDir: string;
   probesFile: string;
 }
+
+/** Where a student folder keeps the assignment's public grading files (dlgrade assign writes it). */
+export const GRADING_DIR = 'grading';
 
 /** Written next to the bundles, so a grading run bundles once and every test file's sandbox reuses it. */
 export const BUNDLE_MANIFEST = 'bundle.json';
@@ -59,6 +64,14 @@ export class BundleError extends Error {
   ) {
     super(message);
     this.name = 'BundleError';
+  }
+}
+
+function realOr(file: string): string {
+  try {
+    return realpathSync(file);
+  } catch {
+    return file;
   }
 }
 
@@ -80,7 +93,14 @@ function packageRootOf(file: string): string | undefined {
 
 export async function bundleSubmission(input: BundleInput): Promise<Bundle> {
   const subRoot = realpathSync(input.submissionDir);
+  // The probes' folder is trusted even when it lies inside the submission folder: the student bundle ships
+  // its public grading files in grading/ beside the student's code, and `npm test` grades that folder.
+  // Only a folder strictly inside the submission's: a probes folder that contains the submission trusts nothing.
+  const probesDir = path.dirname(realpathSync(input.probesFile));
+  const trustedInside = inside(probesDir, subRoot) && probesDir !== subRoot;
   const packageRoots = new Set<string>();
+  // esbuild's metafile gives an external import only its new path (the file URL): what was written, by URL.
+  const externalSpecs = new Map<string, string>();
   const confine: esbuild.Plugin = {
     name: 'dlgrade-confine',
     setup(build) {
@@ -88,8 +108,12 @@ export async function bundleSubmission(input: BundleInput): Promise<Bundle> {
         if (args.kind === 'entry-point' || (args.pluginData as { inner?: boolean } | undefined)?.inner) return undefined;
         const spec = args.path;
         if (isBuiltin(spec)) return { path: spec, external: true };
-        const fromSubmission = inside(args.importer, subRoot) || inside(args.importer, path.resolve(input.submissionDir));
+        const fromSubmission =
+          (inside(args.importer, subRoot) || inside(args.importer, path.resolve(input.submissionDir))) &&
+          !(trustedInside && inside(realOr(args.importer), probesDir));
         if (isSelf(spec)) {
+          // A submission may use the layers dlgrade provides, never the grading kit (it holds the checks' maths).
+          if (fromSubmission && spec !== 'dlgrade/layers') return { errors: [{ text: `cannot import "${spec}": a submission may import dlgrade/layers (the layers its models may use), not dlgrade's grading code` }] };
           const r = await build.resolve(spec, { kind: args.kind, resolveDir: GRADER_ROOT, pluginData: { inner: true } });
           if (r.errors.length || !r.path) return { errors: [{ text: `cannot import "${spec}": dlgrade exports dlgrade/layers (and dlgrade/kit for grading code)` }] };
           return { path: r.path };
@@ -101,7 +125,9 @@ export async function bundleSubmission(input: BundleInput): Promise<Bundle> {
           }
           const root = packageRootOf(r.path);
           if (root) packageRoots.add(root);
-          return { path: pathToFileURL(r.path).href, external: true };
+          const url = pathToFileURL(r.path).href;
+          externalSpecs.set(url, spec);
+          return { path: url, external: true };
         }
         if (!fromSubmission) return undefined; // trusted code (runtime, probes, harness): normal resolution
         const r = await build.resolve(spec, { kind: args.kind, resolveDir: args.resolveDir, importer: args.importer, pluginData: { inner: true } });
@@ -109,6 +135,9 @@ export async function bundleSubmission(input: BundleInput): Promise<Bundle> {
         const real = realpathSync(r.path);
         if (!inside(real, subRoot)) {
           return { errors: [{ text: `"${spec}" resolves to ${real}, outside the submission folder: a submission may import only its own files, Node built-ins and installed packages` }] };
+        }
+        if (isGradingCode(real, subRoot, trustedInside ? probesDir : undefined)) {
+          return { errors: [{ text: `"${spec}" is the assignment's grading code (${GRADING_DIR}/): a submission may not import it` }] };
         }
         return { path: real };
       });
@@ -143,13 +172,14 @@ export async function bundleSubmission(input: BundleInput): Promise<Bundle> {
     throw new BundleError(formatMessages(errors, input.submissionDir), errors.every((m) => locatedIn(m, input.submissionDir)));
   }
   if (result.errors.length) throw new BundleError(formatMessages(result.errors, input.submissionDir), result.errors.every((m) => locatedIn(m, input.submissionDir)));
-  const imports = checkConfinement(result.metafile!, input, subRoot);
+  const { imports, localImports } = checkConfinement(result.metafile!, input, subRoot, trustedInside ? probesDir : undefined, externalSpecs);
   const bundle: Bundle = {
     runtime: path.join(input.outDir, 'runtime.mjs'),
     probes: path.join(input.outDir, 'probes.mjs'),
     submission: path.join(input.outDir, 'submission.mjs'),
     packageRoots: [...packageRoots],
     imports,
+    localImports,
     submissionDir: path.resolve(input.submissionDir),
     probesFile: path.resolve(input.probesFile),
   };
@@ -173,7 +203,7 @@ const GLOB = /[*?[\]{}]/;
  * probes), package code (reached through a bare import) or the submission's own file (its real path inside
  * the submission folder). Returns the submission's files with the packages each imports.
  */
-function checkConfinement(meta: esbuild.Metafile, input: BundleInput, subRoot: string): Record<string, string[]> {
+function checkConfinement(meta: esbuild.Metafile, input: BundleInput, subRoot: string, probesInside: string | undefined, externalSpecs: ReadonlyMap<string, string>): { imports: Record<string, string[]>; localImports: Record<string, string[]> } {
   const abs = (p: string) => path.resolve(input.submissionDir, p);
   const inputs = new Map(Object.entries(meta.inputs).map(([k, v]) => [abs(k), v]));
   const real = (p: string) => {
@@ -210,14 +240,16 @@ function checkConfinement(meta: esbuild.Metafile, input: BundleInput, subRoot: s
   const own = new Set<string>();
   const packageCode = new Set<string>();
   const imports: Record<string, string[]> = {};
+  const localImports: Record<string, string[]> = {};
   const todo = subEntry ? [subEntry] : [];
   while (todo.length) {
     const f = todo.pop()!;
     if (own.has(f)) continue;
     own.add(f);
     const pkgs = new Set<string>();
+    const locals = new Set<string>();
     for (const imp of inputs.get(f)?.imports ?? []) {
-      const spec = imp.original ?? imp.path;
+      const spec = imp.original ?? externalSpecs.get(imp.path) ?? imp.path;
       if (GLOB.test(imp.path)) {
         problems.push(`${rel(f)}: an import whose path is computed (${JSON.stringify(imp.path)}, from a template literal or a string built at run time): import files by their literal path`);
         continue;
@@ -230,16 +262,29 @@ function checkConfinement(meta: esbuild.Metafile, input: BundleInput, subRoot: s
       if (imp.external) continue;
       const target = abs(imp.path);
       if (!inside(real(target), subRoot)) problems.push(`${rel(f)}: imports ${real(target)}, outside the submission folder`);
-      else todo.push(target);
+      else if (isGradingCode(real(target), subRoot, probesInside)) problems.push(`${rel(f)}: imports ${rel(target)}, the assignment's grading code (${GRADING_DIR}/): a submission may not use it`);
+      else {
+        todo.push(target);
+        locals.add(rel(target));
+      }
     }
     imports[rel(f)] = [...pkgs].sort();
+    localImports[rel(f)] = [...locals].sort();
   }
   for (const f of inputs.keys()) {
     if (trusted.has(f) || packageCode.has(f) || (own.has(f) && inside(real(f), subRoot))) continue;
     problems.push(`${real(f)} ended up in the submission's bundle, but it is not the submission's own file (brought in by a computed import or a symbolic link?)`);
   }
   if (problems.length) throw new BundleError(`refused: the submission reaches files outside its folder:\n${[...new Set(problems)].slice(0, 5).join('\n')}`, true);
-  return imports;
+  return { imports, localImports };
+}
+
+/**
+ * The student bundle ships the assignment's public grading code in grading/ beside the student's files (and a
+ * Classroom repository keeps it): the grader's own replays and checks, which no answer may call.
+ */
+function isGradingCode(file: string, subRoot: string, probesInside: string | undefined): boolean {
+  return inside(file, path.join(subRoot, GRADING_DIR)) || (probesInside !== undefined && inside(file, probesInside));
 }
 
 function formatMessages(msgs: esbuild.Message[], submissionDir: string): string {
