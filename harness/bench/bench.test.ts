@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { folderMember } from './bench-class.ts';
 import { formatGradingTable, gradingJson, runGradingBench } from './grading-bench.ts';
 import { runGradingPeer } from './grading-peer.ts';
@@ -34,7 +34,8 @@ describe('dlgrade bench (tiny)', () => {
 describe('dlgrade bench (CLI)', () => {
   it('--tiny --no-peer --json writes results and prints the table', () => {
     const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-    const json = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'dlgrade-bench-')), 'bench.json');
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'dlgrade-bench-'));
+    const json = path.join(tmp, 'bench.json');
     const r = spawnSync(process.execPath, ['bin/dlgrade.js', 'bench', '--tiny', '--no-peer', '--workloads', 'fc', '--backend', 'wasm', '--json', json], {
       cwd: root,
       encoding: 'utf8',
@@ -48,6 +49,7 @@ describe('dlgrade bench (CLI)', () => {
     expect(doc.results[0]).toMatchObject({ workload: 'fc', backend: 'wasm' });
     expect(doc.results[0].ms).toBeGreaterThan(0);
     expect(doc.peer).toBeNull();
+    fs.rmSync(tmp, { recursive: true, force: true });
   }, 60_000);
 });
 
@@ -85,6 +87,7 @@ describe('bench report', () => {
 
 describe('PyTorch peer runner', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dlgrade-peer-'));
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   it('runs the script with --workloads and parses its JSON line', async () => {
     const script = path.join(dir, 'fake_peer.py');
@@ -122,6 +125,7 @@ describe('dlgrade bench --grading (mini assignment)', () => {
   const mini = path.join(root, 'fixtures/assignments/mini');
   const submissions = path.join(root, 'fixtures/submissions/mini');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dlgrade-bench-grading-test-'));
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   it('grades the reference, times each test against the peer, and times a class', async () => {
     // A peer in the documented shape: ms per convergence test id, total_ms; it echoes its --threads.
@@ -151,7 +155,7 @@ describe('dlgrade bench --grading (mini assignment)', () => {
     expect(table).toMatch(/B\.train\.loss \*\s+\d+\s+50\s+\d+\.\d\dx/);
     expect(table).toMatch(/convergence tests \(\*\)\s+\d+\s+50\s+\d+\.\d\dx/);
     expect(table).toMatch(/class of 2: 2 graded in [\d.]+ s with 2 worker\(s\)/);
-    expect(table).toMatch(/^grader: tfjs .*\n^sandbox: tfjs /m);
+    expect(table).toMatch(/^grader: tfjs .*\n^result engine: tfjs /m);
     const j = gradingJson(r) as { reference: { convergence: { peerMs: number; ratio: number } }; class: { graded: number } };
     expect(j.reference.convergence.peerMs).toBe(50);
     expect(j.reference.convergence.ratio).toBeGreaterThan(0);

@@ -1,9 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { stageSubmission } from '../assign/fixtures.ts';
 import { sourcesOf } from '../assign/sources.ts';
 import { loadAssignment } from '../assignment/load.ts';
+import { testIdOfTitle } from '../assignment/test-id.ts';
 import { initEngine } from '../engine/backend.ts';
 import type { Assignment } from '../assignment/types.ts';
 import { gradeClass } from '../runner/grade-class.ts';
@@ -52,6 +53,8 @@ export interface GradedTestTime {
   convergence: boolean;
   /** The peer's time for this test's training budget, when it has one. */
   peerMs?: number;
+  /** Of ms, the harness's own training in the grader (trainClassifier, from DLGRADE_TIMINGS): what the peer times. */
+  trainMs?: number;
 }
 
 export interface ClassTiming {
@@ -89,6 +92,20 @@ export interface GradingBenchReport {
   machine: { cpus: number; loadAvgStart: number[]; loadAvgEnd: number[] };
 }
 
+/** Runs f with these environment variables set (the grading children inherit them), then restores them. */
+async function withEnv<T>(vars: Record<string, string>, f: () => Promise<T>): Promise<T> {
+  const before = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
+  Object.assign(process.env, vars);
+  try {
+    return await f();
+  } finally {
+    for (const [k, v] of Object.entries(before)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  }
+}
+
 function convergenceIds(a: Assignment): Set<string> {
   return new Set(a.exercises.flatMap((x) => x.tests.filter((t) => t.tags?.includes('convergence')).map((t) => t.id)));
 }
@@ -114,9 +131,13 @@ export async function runGradingBench(opts: GradingBenchOptions): Promise<Gradin
     if (!opts.skipReference) {
       const dir = path.join(scratch, 'reference');
       stageReference(opts, a, dir);
-      log(`grading the reference of ${a.id} (every test, process isolation)`);
+      log(`grading the reference of ${a.id} (every test, process isolation, the grader's training cache off)`);
       opts.progress?.(`grading ${a.id} reference`, 0, 1);
-      const r = await gradeSubmission({ assignment: a, submissionDir: dir, scope: 'all', isolation: 'process', student: 'reference' });
+      // Timed as it trains: a remembered training (harness/kit/train-cache.ts) would time a file read.
+      // DLGRADE_TIMINGS: the trainings' own times, to set against the peer's (which times training alone).
+      const timings = path.join(scratch, 'timings.jsonl');
+      const r = await withEnv({ DLGRADE_TRAIN_CACHE: '0', DLGRADE_TIMINGS: timings }, () => gradeSubmission({ assignment: a, submissionDir: dir, scope: 'all', isolation: 'process', student: 'reference' }));
+      const trainMs = trainingTimes(timings);
       opts.progress?.(`grading ${a.id} reference`, 1, 1);
       const conv = convergenceIds(a);
       report.reference = {
@@ -127,7 +148,7 @@ export async function runGradingBench(opts: GradingBenchOptions): Promise<Gradin
         score: r.score,
         maxScore: r.maxScore,
         totalMs: r.durationMs,
-        tests: r.tests.map((t) => ({ id: t.id, ms: t.durationMs, status: t.status, convergence: conv.has(t.id) })),
+        tests: r.tests.map((t) => ({ id: t.id, ms: t.durationMs, status: t.status, convergence: conv.has(t.id), ...(trainMs.has(t.id) ? { trainMs: trainMs.get(t.id)! } : {}) })),
       };
       if (r.status !== 'ok' || r.score < r.maxScore) notes.push(`the reference scored ${r.score}/${r.maxScore} (status ${r.status}${r.statusMessage ? `: ${r.statusMessage}` : ''}): times of failed tests are not grading times`);
       if (opts.peer !== false) {
@@ -155,6 +176,19 @@ export async function runGradingBench(opts: GradingBenchOptions): Promise<Gradin
   return report;
 }
 
+/** Milliseconds of kind 'train' per test id, from a DLGRADE_TIMINGS file. */
+function trainingTimes(file: string): Map<string, number> {
+  const out = new Map<string, number>();
+  if (!existsSync(file)) return out;
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    if (!line) continue;
+    const e = JSON.parse(line) as { kind: string; ms: number; test?: string };
+    const id = e.test ? testIdOfTitle(e.test) : undefined;
+    if (e.kind === 'train' && id) out.set(id, (out.get(id) ?? 0) + e.ms);
+  }
+  return out;
+}
+
 async function timeClass(opts: GradingBenchOptions, a: Assignment, scratch: string, log: (line: string) => void): Promise<ClassTiming> {
   const members = opts.members ?? classMembers(a.dir, opts.reference);
   const classDir = path.join(scratch, 'class');
@@ -173,7 +207,11 @@ async function timeClass(opts: GradingBenchOptions, a: Assignment, scratch: stri
     finished: () => opts.progress?.('class', ++done, total),
   };
   const t0 = performance.now();
-  const run = await gradeClass({ assignment: a, classDir, outDir: path.join(scratch, 'class-out'), workers, force: true, progress, ...(opts.shard ? { shard: opts.shard } : {}) });
+  // As a class run grades: the grader's training cache on, starting empty (the first student of each
+  // architecture trains, the others read its result).
+  const run = await withEnv({ DLGRADE_TRAIN_CACHE: path.join(scratch, 'train-cache') }, () =>
+    gradeClass({ assignment: a, classDir, outDir: path.join(scratch, 'class-out'), workers, force: true, progress, ...(opts.shard ? { shard: opts.shard } : {}) }),
+  );
   const ms = performance.now() - t0;
   const statuses: Partial<Record<RunStatus, number>> = {};
   for (const r of run.results) statuses[r.status] = (statuses[r.status] ?? 0) + 1;
@@ -195,17 +233,20 @@ const ratio = (ms: number, peerMs: number | undefined) => (peerMs ? `${(ms / pee
 export function formatGradingTable(r: GradingBenchReport): string {
   const out: string[] = [];
   if (r.reference) {
-    const rows = r.reference.tests.map((t) => [t.id + (t.convergence ? ' *' : ''), t.ms.toFixed(0), t.peerMs === undefined ? '-' : t.peerMs.toFixed(0), ratio(t.ms, t.peerMs), t.status === 'passed' ? '' : t.status]);
+    const train = (t: GradedTestTime) => (t.trainMs === undefined ? '-' : t.trainMs.toFixed(0));
+    const rows = r.reference.tests.map((t) => [t.id + (t.convergence ? ' *' : ''), t.ms.toFixed(0), t.peerMs === undefined ? '-' : t.peerMs.toFixed(0), ratio(t.ms, t.peerMs), train(t), t.trainMs === undefined ? '-' : ratio(t.trainMs, t.peerMs), t.status === 'passed' ? '' : t.status]);
     const conv = r.reference.tests.filter((t) => t.convergence);
     const convMs = conv.reduce((s, t) => s + t.ms, 0);
+    const convTrain = conv.reduce((s, t) => s + (t.trainMs ?? 0), 0);
     const peerTotal = r.peer ? conv.reduce((s, t) => s + (t.peerMs ?? 0), 0) : undefined;
-    rows.push(['convergence tests (*)', convMs.toFixed(0), peerTotal === undefined ? '-' : peerTotal.toFixed(0), ratio(convMs, peerTotal), '']);
-    rows.push([`whole grading (${r.reference.tests.length} tests)`, r.reference.totalMs.toFixed(0), '', '', `${r.reference.score}/${r.reference.maxScore}`]);
-    const head = ['test', 'ms', 'PyTorch ms', 'ratio', ''];
+    rows.push(['convergence tests (*)', convMs.toFixed(0), peerTotal === undefined ? '-' : peerTotal.toFixed(0), ratio(convMs, peerTotal), convTrain ? convTrain.toFixed(0) : '-', convTrain ? ratio(convTrain, peerTotal) : '-', '']);
+    rows.push([`whole grading (${r.reference.tests.length} tests)`, r.reference.totalMs.toFixed(0), '', '', '', '', `${r.reference.score}/${r.reference.maxScore}`]);
+    // "training ms": the part of the test spent in the harness's own training, the same work the peer times.
+    const head = ['test', 'ms', 'PyTorch ms', 'ratio', 'training ms', 'ratio', ''];
     const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
-    const line = (cells: string[]) => cells.map((c, i) => (i === 0 || i === 4 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd();
+    const line = (cells: string[]) => cells.map((c, i) => (i === 0 || i === head.length - 1 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd();
     out.push(line(head), line(widths.map((w) => '-'.repeat(w))), ...rows.slice(0, -2).map(line), line(widths.map((w) => '-'.repeat(w))), ...rows.slice(-2).map(line));
-    out.push('', `grader: ${r.reference.graderEngine} (the suites, and the harness's own training)`, `sandbox: ${r.reference.engine} (the submission's code)`);
+    out.push('', `grader: ${r.reference.graderEngine} (the suites, and the harness's own training)`, `result engine: ${r.reference.engine}`);
   }
   if (r.peer) out.push(`pytorch: ${r.peer.engine}${r.peer.threads ? `, ${r.peer.threads} thread${r.peer.threads === 1 ? '' : 's'}` : ''} (${r.peer.python} ${r.peer.script})`);
   if (r.class) {
@@ -242,7 +283,12 @@ export function gradingJson(r: GradingBenchReport): unknown {
           score: r.reference.score,
           maxScore: r.reference.maxScore,
           totalMs: round(r.reference.totalMs),
-          tests: r.reference.tests.map((t) => ({ ...t, ms: round(t.ms), ...(t.peerMs !== undefined ? { ratio: round((100 * t.ms) / t.peerMs) / 100 } : {}) })),
+          tests: r.reference.tests.map((t) => ({
+            ...t,
+            ms: round(t.ms),
+            ...(t.peerMs !== undefined ? { ratio: round((100 * t.ms) / t.peerMs) / 100 } : {}),
+            ...(t.trainMs !== undefined ? { trainMs: round(t.trainMs), ...(t.peerMs ? { trainRatio: round((100 * t.trainMs) / t.peerMs) / 100 } : {}) } : {}),
+          })),
           convergence: { ms: round(convMs), ...(peerConv ? { peerMs: round(peerConv), ratio: round((100 * convMs) / peerConv) / 100 } : {}) },
         }
       : null,

@@ -55,7 +55,7 @@ function shapeOf(l: WalkedLayer, name: string): number[] {
 }
 
 /** Layer kinds fillsFor knows; all have weights once built. */
-const WEIGHTED_KINDS = new Set(['Dense', 'Conv1D', 'Conv2D', 'Conv3D', 'Conv2DTranspose', 'DepthwiseConv2D', 'SeparableConv2D', 'BatchNormalization', 'LayerNormalization', 'Embedding', 'PReLU']);
+const WEIGHTED_KINDS = new Set(['Dense', 'Conv1D', 'Conv2D', 'Conv3D', 'Conv2DTranspose', 'DepthwiseConv2D', 'SeparableConv2D', 'BatchNormalization', 'BatchNorm2d', 'LayerNormalization', 'Embedding', 'PReLU']);
 
 /** The fill for each weight of a layer, by weight short name; undefined when the layer kind is unknown. */
 function fillsFor(l: WalkedLayer): Record<string, Fill> | undefined {
@@ -89,6 +89,7 @@ function fillsFor(l: WalkedLayer): Record<string, Fill> | undefined {
       return { depthwise_kernel: uniform(1 / Math.sqrt(d[0] * d[1])), pointwise_kernel: pb, bias: pb };
     }
     case 'BatchNormalization':
+    case 'BatchNorm2d': // harness/models/batch-norm2d.ts: PyTorch's running-variance update
     case 'LayerNormalization':
       return { gamma: constant(1), beta: constant(0), moving_mean: constant(0), moving_variance: constant(1) };
     case 'Embedding':

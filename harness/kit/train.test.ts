@@ -53,6 +53,12 @@ describe('trainClassifier', () => {
     [m1, m2, m3].forEach((m) => m.dispose());
   });
 
+  it('stops with a GradingFailure saying how far it got when its time limit (maxMs) runs out', () => {
+    const m = smallConvNet();
+    expect(() => trainClassifier(m, train, test, { ...budget, epochs: 50 }, { maxMs: 1 })).toThrow(/was stopped after 1 of 400 steps and [\d.]+ s: past the 0\.0 s this test had left/);
+    m.dispose();
+  });
+
   it("trains the same way without the tape as through it (Adam and SGD with momentum)", () => {
     for (const b of [budget, { ...budget, optimizer: 'sgd' as const, lr: 0.05, momentum: 0.9, weightDecay: 1e-4 }]) {
       const [m1, m2] = [smallConvNet(), smallConvNet()];

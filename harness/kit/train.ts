@@ -7,6 +7,7 @@ import { planChain } from '../engine/layer-chain.ts';
 import { TorchAdam } from '../engine/optimizers/torch-adam.ts';
 import { TorchSgd } from '../engine/optimizers/torch-sgd.ts';
 import { initLikeTorch } from '../engine/torch-init.ts';
+import { GradingFailure } from '../checks/report-helpers.ts';
 
 // The harness's own training of a classifier, run IN THE GRADER on a model rebuilt from the submission's
 // topology (no student code runs here, so the engine's fastest configuration is allowed: the native BLAS,
@@ -35,6 +36,11 @@ export interface TrainOptions {
    * chain) train that way, anything else through the tape; 'tape' forces the tape (comparisons, tests).
    */
   path?: 'auto' | 'tape';
+  /**
+   * Wall-clock limit of the whole training (ms): past it, the training stops with a GradingFailure saying how
+   * far it got. The kit's trainClassifier passes what is left of the running test's limit.
+   */
+  maxMs?: number;
 }
 
 export interface TrainResult {
@@ -161,6 +167,13 @@ export function trainClassifier(model: tf.LayersModel, train: ImageDataset, test
           return value.dataSync()[0]!;
         });
         steps++;
+        const ms = performance.now() - t0;
+        if (options.maxMs !== undefined && ms > options.maxMs) {
+          const total = budget.epochs * Math.ceil(train.n / budget.batchSize);
+          throw new GradingFailure(
+            `training this architecture in the grader (${budget.epochs} epochs of ${train.n} images, batch ${budget.batchSize}) was stopped after ${e * Math.ceil(train.n / budget.batchSize) + steps} of ${total} steps and ${(ms / 1000).toFixed(1)} s: past the ${(options.maxMs / 1000).toFixed(1)} s this test had left. The model is too slow to train on the budget: fewer or smaller layers train faster`,
+          );
+        }
       }
       epochLoss.push(sum / steps);
     }

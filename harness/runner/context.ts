@@ -83,6 +83,16 @@ export function markTestStart(): void {
 /** Time kept back from a test's limit for the grader's own work after its last call (messages, scoring). */
 const TEST_MARGIN_MS = 3_000;
 
+/**
+ * What is left of the running test's limit for the grader's own long work (training a rebuilt model), or
+ * undefined outside a test started by useSubmission. vitest cannot interrupt synchronous work, so such work
+ * checks this itself and stops with a message instead of overrunning the suite.
+ */
+export function testTimeLeftMs(): number | undefined {
+  if (testStartedAt === undefined) return undefined;
+  return Math.max(0, testTimeoutMs() - (Date.now() - testStartedAt) - TEST_MARGIN_MS);
+}
+
 /** Wall-clock limit of a probe call made now: the running test's yaml timeoutMs, else limits.timeoutMs. */
 export function callTimeoutMs(): number {
   const a = assignmentSpec();
