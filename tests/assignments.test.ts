@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { loadManifest, stageSubmission, type Expectation } from '../harness/assign/fixtures.ts';
+import { writeGradingDir } from '../harness/assign/student-bundle.ts';
 import { assignmentIds, sourcesOf } from '../harness/assign/sources.ts';
 import { PACKAGE_ROOT, loadAssignment } from '../harness/assignment/load.ts';
 import { gradeClass } from '../harness/runner/grade-class.ts';
@@ -69,11 +70,13 @@ describe.each(assignmentIds())('%s', (id) => {
 
   test.runIf(!!manifest.starter)('the generated starter compiles and scores its manifest (all tests, and the visible ones)', { timeout: CLASS_MS }, async () => {
     const want = manifest.starter!;
-    // tsc over the starter as a student has it: contract.ts, todo.ts, the stripped reference, student/ files.
+    // tsc over the starter as a student has it: contract.ts, todo.ts, the stripped reference, student/ files
+    // and the public grading files under grading/ (experiments.ts may import them).
     mkdirSync(typecheckRoot, { recursive: true });
     const dir = mkdtempSync(path.join(typecheckRoot, `starter-${id}-`));
     try {
       stageSubmission(src, 'starter', dir);
+      await writeGradingDir(src, dir);
       writeFileSync(
         path.join(dir, 'tsconfig.json'),
         JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, noEmit: true, skipLibCheck: true, allowImportingTsExtensions: true, resolveJsonModule: true, types: ['node'] }, include: ['**/*.ts'] }),

@@ -10,6 +10,7 @@ import { zipSync, type Zippable } from 'fflate';
 import { PACKAGE_ROOT } from '../assignment/load.ts';
 import { gradingFiles } from './grading-files.ts';
 import type { AssignmentSources } from './sources.ts';
+import { INSTALL_SCRIPTS } from './runtime-package.ts';
 
 const SETUP = `#!/usr/bin/env bash
 # Gradescope runs this once, as root, when it builds the autograder image (/autograder/source holds the zip).
@@ -56,7 +57,7 @@ export async function autograderZip(src: AssignmentSources, runtimeTgz: string):
     'setup.sh': [enc(SETUP), exec],
     run_autograder: [enc(RUN), exec],
     'README.md': enc(README(src.id)),
-    'package.json': enc(`${JSON.stringify({ name: `${src.id}-autograder`, private: true, type: 'module', dependencies: { dlgrade: `file:vendor/${tgzName}` }, dlgradeVersion: root.version }, null, 2)}\n`),
+    'package.json': enc(`${JSON.stringify({ name: `${src.id}-autograder`, private: true, type: 'module', dependencies: { dlgrade: `file:vendor/${tgzName}` }, ...INSTALL_SCRIPTS, dlgradeVersion: root.version }, null, 2)}\n`),
     [`vendor/${tgzName}`]: readFileSync(runtimeTgz),
   };
   for (const f of await gradingFiles(src, 'all')) files[`assignment/${f}`] = readFileSync(path.join(src.assignmentDir, f));

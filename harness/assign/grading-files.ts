@@ -43,6 +43,11 @@ export async function gradingFiles(src: AssignmentSources, scope: GradingScope):
       throw new Error(`assignments/${src.id}: ${rel} (a hidden suite) is imported by a public suite or the probes`);
     }
     files.add(rel.split(path.sep).join('/'));
+    // The student runtime does not ship the seed architectures (they answer architecture exercises).
+    const models = result.metafile.inputs[input]!.imports.find((imp) => imp.external && imp.path === 'dlgrade/kit/models');
+    if (scope === 'visible' && models) {
+      throw new Error(`assignments/${src.id}: ${rel} imports dlgrade/kit/models, which students do not get (the seed architectures answer architecture exercises): only hidden suites may use it`);
+    }
   }
   return [...files].sort();
 }

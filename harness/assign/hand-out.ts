@@ -22,14 +22,15 @@ export async function handOut(src: AssignmentSources, outDir: string, log: (line
   mkdirSync(outDir, { recursive: true });
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'dlgrade-assign-'));
   try {
-    const tgz = await packRuntime(tmp);
-    log(`packed the dlgrade runtime: ${path.basename(tgz)}`);
+    const tgz = await packRuntime(tmp, 'student');
+    const graderTgz = await packRuntime(tmp, 'grader');
+    log(`packed the dlgrade runtime: ${path.basename(tgz)} (student and grader builds)`);
     const student = path.join(outDir, 'student');
     const bundle = await writeStudentBundle(src, student, tgz);
     log(`wrote ${path.relative(process.cwd(), student) || student}/ (${bundle.files.length} files): cd there, npm install && npm test`);
     const gradescopeZip = path.join(outDir, 'gradescope', 'autograder.zip');
     mkdirSync(path.dirname(gradescopeZip), { recursive: true });
-    writeFileSync(gradescopeZip, await autograderZip(src, tgz));
+    writeFileSync(gradescopeZip, await autograderZip(src, graderTgz));
     log(`wrote ${path.relative(process.cwd(), gradescopeZip)} (upload as the Gradescope autograder; it holds the hidden tests)`);
     const classroom = path.join(outDir, 'classroom');
     writeClassroomTemplate(student, classroom);

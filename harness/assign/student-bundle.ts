@@ -7,12 +7,13 @@ import path from 'node:path';
 import * as esbuild from 'esbuild';
 import { isBuiltin } from 'node:module';
 import { PACKAGE_ROOT } from '../assignment/load.ts';
+import { GRADING_DIR } from '../runner/bundle-submission.ts';
 import { stageSubmission } from './fixtures.ts';
 import { gradingFiles, studentYaml } from './grading-files.ts';
-import { packageName, requiredPackages } from './runtime-package.ts';
+import { INSTALL_SCRIPTS, packageName, requiredPackages } from './runtime-package.ts';
 import type { AssignmentSources } from './sources.ts';
 
-export const GRADING_DIR = 'grading';
+export { GRADING_DIR };
 
 
 /** Packages the starter's own files import (dlgrade aside), with this checkout's versions. */
@@ -39,9 +40,8 @@ export interface StudentBundle {
   files: string[];
 }
 
-/** Writes DIR/student (dir) from the assignment's sources and the packed runtime tarball. */
-export async function writeStudentBundle(src: AssignmentSources, dir: string, runtimeTgz: string): Promise<StudentBundle> {
-  const starter = stageSubmission(src, 'starter', dir);
+/** Writes the public grading files into dir/grading (what `dlgrade check` and experiments.ts read). */
+export async function writeGradingDir(src: AssignmentSources, dir: string): Promise<string[]> {
   const grading = await gradingFiles(src, 'visible');
   for (const f of grading) {
     const to = path.join(dir, GRADING_DIR, f);
@@ -49,6 +49,13 @@ export async function writeStudentBundle(src: AssignmentSources, dir: string, ru
     if (f === 'assignment.yaml') writeFileSync(to, studentYaml(src));
     else copyFileSync(path.join(src.assignmentDir, f), to);
   }
+  return grading;
+}
+
+/** Writes DIR/student (dir) from the assignment's sources and the packed runtime tarball. */
+export async function writeStudentBundle(src: AssignmentSources, dir: string, runtimeTgz: string): Promise<StudentBundle> {
+  const starter = stageSubmission(src, 'starter', dir);
+  const grading = await writeGradingDir(src, dir);
   mkdirSync(path.join(dir, 'vendor'), { recursive: true });
   const tgzName = path.basename(runtimeTgz);
   copyFileSync(runtimeTgz, path.join(dir, 'vendor', tgzName));
@@ -61,6 +68,7 @@ export async function writeStudentBundle(src: AssignmentSources, dir: string, ru
     type: 'module',
     description: `Assignment ${src.id}: \`npm test\` runs the visible tests (dlgrade check)`,
     scripts: {
+      ...INSTALL_SCRIPTS.scripts,
       test: 'dlgrade check',
       typecheck: 'tsc --noEmit -p .',
       ...(starter.includes('experiments.ts') ? { experiments: 'tsx experiments.ts' } : {}),
@@ -69,6 +77,7 @@ export async function writeStudentBundle(src: AssignmentSources, dir: string, ru
     dlgrade: { assignment: `./${GRADING_DIR}` },
     dependencies: await starterDependencies(dir, starter),
     devDependencies: { dlgrade: `file:vendor/${tgzName}`, typescript: dev.typescript, tsx: dev.tsx, '@types/node': dev['@types/node'] },
+    allowScripts: INSTALL_SCRIPTS.allowScripts,
   };
   writeFileSync(path.join(dir, 'package.json'), `${JSON.stringify(pkg, null, 2)}\n`);
   writeFileSync(
