@@ -14,14 +14,14 @@ describe('dlgrade check --classroom output', () => {
     const r = fakeResult('a', [{ id: 'A.x', status: 'passed', max: 2 }, { id: 'A.y', status: 'failed', max: 3 }]);
     const out = path.join(mkdtempSync(path.join(tmpdir(), 'dlgrade-gh-')), 'output');
     writeFileSync(out, 'earlier=1\n');
-    expect(writeClassroomOutput(r, { GITHUB_OUTPUT: out })).toBe('GitHub Classroom: wrote the step output "result" to $GITHUB_OUTPUT (2 / 5 points, 2 tests, status fail)');
+    expect(writeClassroomOutput(toClassroom(r), { GITHUB_OUTPUT: out })).toBe('GitHub Classroom: wrote the step output "result" to $GITHUB_OUTPUT (2 / 5 points, 2 tests, status fail)');
     const lines = readFileSync(out, 'utf8').split(/(?<=\n)/);
     expect(lines[0]).toBe('earlier=1\n');
     expect(asReporter(lines[1]!)).toEqual(toClassroom(r));
-    const said = writeClassroomOutput(r, {});
+    const said = writeClassroomOutput(toClassroom(r), {});
     const file = said.match(/the result is in (\S+classroom-result\.json)/)?.[1];
     expect(file, said).toBeDefined();
     expect(JSON.parse(readFileSync(file!, 'utf8'))).toEqual(toClassroom(r));
-    expect(() => writeClassroomOutput(r, { GITHUB_OUTPUT: path.join(out, 'not-a-dir', 'x') })).toThrow(/^--classroom: cannot append the result to \$GITHUB_OUTPUT \(.*not-a-dir\/x\): ENOTDIR/);
+    expect(() => writeClassroomOutput(toClassroom(r), { GITHUB_OUTPUT: path.join(out, 'not-a-dir', 'x') })).toThrow(/^--classroom: cannot append the result to \$GITHUB_OUTPUT \(.*not-a-dir\/x\): ENOTDIR/);
   });
 });

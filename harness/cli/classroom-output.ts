@@ -5,12 +5,10 @@
 import { appendFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { SubmissionResult } from '../types/submission-result.ts';
-import { classroomOutputLine, toClassroom } from '../results/classroom.ts';
+import { classroomOutputLine, type ClassroomResult } from '../results/classroom.ts';
 import { formatPoints } from '../results/format.ts';
 
-export function writeClassroomOutput(r: SubmissionResult, env: NodeJS.ProcessEnv = process.env): string {
-  const result = toClassroom(r);
+export function writeClassroomOutput(result: ClassroomResult, env: NodeJS.ProcessEnv = process.env): string {
   const points = `${formatPoints(result.tests.reduce((s, t) => s + t.score, 0))} / ${formatPoints(result.max_score)} points, ${result.tests.length} tests, status ${result.status}`;
   const target = env.GITHUB_OUTPUT;
   if (target) {

@@ -46,6 +46,17 @@ describe('dlgrade check / grade', () => {
     expect(JSON.parse(readFileSync(path.join(out, 'dlgrade.json'), 'utf8'))).toMatchObject({ assignment: 'mini', student: 'partial', score: 11, maxScore: 20, scope: 'all' });
   });
 
+  test('grade --run-seed repeats a run: the seed is recorded and printed; a bad one stops before grading', () => {
+    const out = mkdtempSync(path.join(tmpdir(), 'dlgrade-seed-'));
+    const r = dlgrade(['grade', '--assignment', 'fixtures/assignments/mini', '--submission', path.join(SUBS, 'partial'), '--out', out, '--backend', 'cpu', '--inprocess', '--run-seed', '123456']);
+    expect(r.code, r.out).toBe(0);
+    expect(r.out).toContain('run seed 123456');
+    expect(JSON.parse(readFileSync(path.join(out, 'dlgrade.json'), 'utf8'))).toMatchObject({ runSeed: 123456 });
+    const bad = dlgrade(['grade', '--assignment', 'fixtures/assignments/mini', '--submission', path.join(SUBS, 'partial'), '--out', out, '--run-seed', '12x']);
+    expect(bad.code).toBe(1);
+    expect(bad.out).toContain('--run-seed must be the whole number a result recorded as its run seed');
+  });
+
   test('check --classroom: the Classroom result goes to $GITHUB_OUTPUT, the exit code stays 1 for a failing test', () => {
     const out = path.join(mkdtempSync(path.join(tmpdir(), 'dlgrade-gh-')), 'github_output');
     writeFileSync(out, '');
@@ -86,5 +97,13 @@ describe('dlgrade check / grade', () => {
     const r = dlgrade(['check', '--assignment', dir, '--submission', path.join(SUBS, 'correct')]);
     expect(r.code).toBe(1);
     expect(r.out).toContain(`dlgrade: invalid assignment: ${path.join(dir, 'assignment.yaml')}:12:17 exercises[0].tests[0].points: must be a number, got "three"`);
+    // With --classroom the reporter still gets a result: an error with the reason and no points.
+    const gh = path.join(dir, 'github_output');
+    writeFileSync(gh, '');
+    const c = dlgrade(['check', '--assignment', dir, '--submission', path.join(SUBS, 'correct'), '--classroom'], PACKAGE_ROOT, { GITHUB_OUTPUT: gh });
+    expect(c.code).toBe(1);
+    const result = JSON.parse(Buffer.from(readFileSync(gh, 'utf8').replace(/^result=|\n$/g, ''), 'base64').toString('utf8')) as { status: string; max_score: number; tests: { status: string; message: string }[] };
+    expect([result.status, result.max_score, result.tests[0]!.status]).toEqual(['error', 0, 'error']);
+    expect(result.tests[0]!.message).toContain('dlgrade check failed: invalid assignment:');
   });
 });

@@ -20,6 +20,8 @@ export interface ClassCliOptions {
   workers?: string;
   backend?: string;
   inprocess?: boolean;
+  /** Parsed --run-seed: every student graded with it (repeats a class run). */
+  runSeed?: number | undefined;
 }
 
 export function addClassOptions(cmd: Command): Command {
@@ -46,6 +48,7 @@ export async function runClassGrade(o: ClassCliOptions): Promise<void> {
     ...(o.force ? { force: true } : {}),
     ...(parseWorkers(o.workers) ? { workers: parseWorkers(o.workers)! } : {}),
     ...(o.backend ? { backend: o.backend } : {}),
+    ...(o.runSeed !== undefined ? { runSeed: o.runSeed } : {}),
     isolation: o.inprocess ? 'inprocess' : 'process',
     progress: createProgress(),
   });

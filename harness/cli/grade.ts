@@ -7,7 +7,8 @@ import { readGradescopeMetadata } from '../results/gradescope-metadata.ts';
 import { submissionLine } from '../results/gradescope.ts';
 import { formatResult } from './print-result.ts';
 import { addClassOptions, runClassGrade } from './grade-class.ts';
-import { stageExampleClasses } from '../runner/example-classes.ts';
+import { stageExampleClasses } from '../assign/example-classes.ts';
+import { parseRunSeed } from '../runner/run-seed.ts';
 
 // `dlgrade grade`: grades one submission with every test (visible and hidden), the submission isolated in its
 // own process, and writes OUT/results.json (Gradescope) and OUT/dlgrade.json. Class runs (--class, --shard,
@@ -23,23 +24,25 @@ export function register(program: Command): void {
     .option('--scope <scope>', 'all (default) or visible', 'all')
     .option('--inprocess', 'run the submission in the test process (trusted code only: faster, no limits)')
     .option('--verbose', "show vitest's own output")
+    .option('--run-seed <n>', 'repeat a grading run: use the run seed its result recorded instead of a fresh one')
     .option('--gradescope-metadata <file>', "Gradescope's submission_metadata.json (run_autograder passes it): its due dates decide when after_due_date tests show")
     .option('--examples', 'grade the bundled examples of every assignment (reference + fixtures) into OUT/<assignment>/');
   // Class runs (--class, --shard, --force, --workers): harness/cli/grade-class.ts.
   addClassOptions(cmd).action(
-    async (o: { assignment?: string; submission?: string; class?: string; out: string; backend?: string; scope: string; inprocess?: boolean; verbose?: boolean; examples?: boolean; shard?: string; force?: boolean; workers?: string; gradescopeMetadata?: string }) => {
+    async (o: { assignment?: string; submission?: string; class?: string; out: string; backend?: string; scope: string; inprocess?: boolean; verbose?: boolean; examples?: boolean; shard?: string; force?: boolean; workers?: string; gradescopeMetadata?: string; runSeed?: string }) => {
+      const runSeed = parseRunSeed(o.runSeed);
       if (o.gradescopeMetadata !== undefined && !o.submission) throw new Error('--gradescope-metadata describes one submission: use it with --submission <dir>');
       if (o.examples) {
         if (o.submission || o.class || o.assignment) throw new Error('--examples grades every assignment\'s bundled examples: it takes no --assignment, --submission or --class');
         for (const ex of stageExampleClasses()) {
           console.log(`${ex.assignment}: grading ${ex.students.length} example submissions (${ex.students.join(', ')})`);
-          await runClassGrade({ ...o, assignment: ex.assignment, class: ex.classDir, out: path.join(o.out, ex.assignment) });
+          await runClassGrade({ ...o, assignment: ex.assignment, class: ex.classDir, out: path.join(o.out, ex.assignment), runSeed });
         }
         return;
       }
       if (!o.assignment) throw new Error("dlgrade grade needs --assignment <id|path> (or --examples)");
       if (!!o.submission === !!o.class) throw new Error('dlgrade grade needs exactly one of --submission <dir> or --class <dir>');
-      if (o.class) return runClassGrade({ ...o, assignment: o.assignment });
+      if (o.class) return runClassGrade({ ...o, assignment: o.assignment, runSeed });
       if (o.scope !== 'all' && o.scope !== 'visible') throw new Error(`--scope must be all or visible, got "${o.scope}"`);
       // Read before grading: a bad file fails in a second, not after the whole run.
       const timing = o.gradescopeMetadata !== undefined ? readGradescopeMetadata(o.gradescopeMetadata) : undefined;
@@ -48,6 +51,7 @@ export function register(program: Command): void {
         submissionDir: o.submission!,
         scope: o.scope,
         isolation: o.inprocess ? 'inprocess' : 'process',
+        ...(runSeed !== undefined ? { runSeed } : {}),
         ...(o.backend ? { backend: o.backend } : {}),
         ...(o.verbose ? { verbose: true } : {}),
       });

@@ -24,7 +24,7 @@ export function formatResult(r: SubmissionResult, opts: { color?: boolean; showW
   }
   const missing = r.manual.filter((m) => m.answer === undefined);
   if (missing.length) out.push(c(33, `  Written answers not found (answers.md headings): ${missing.map((m) => m.id).join(', ')}`));
-  out.push(c(1, `  Total: ${formatPoints(r.score)}/${formatPoints(r.maxScore)}`) + c(2, `   (${terminalText(r.engine)}; ${formatDuration(r.durationMs)})`));
+  out.push(c(1, `  Total: ${formatPoints(r.score)}/${formatPoints(r.maxScore)}`) + c(2, `   (${terminalText(r.engine)}; ${formatDuration(r.durationMs)}${r.runSeed !== undefined ? `; run seed ${r.runSeed}` : ''})`));
   if (opts.showWarnings && r.warnings?.length) {
     out.push(c(33, '  Assignment warnings (for its authors):'));
     for (const w of r.warnings) out.push(c(33, `    - ${terminalText(w)}`));

@@ -33,6 +33,8 @@ export interface ClassOptions {
   /** Default 'process' (grading); 'inprocess' only for trusted code. */
   isolation?: Isolation;
   backend?: string;
+  /** Every student graded with this run seed (repeats a run); default: a fresh one per student. */
+  runSeed?: number;
   progress?: ClassProgress;
   /** Slack on top of limits.totalTimeoutMs before a student is cut off (default 60 s). */
   studentSlackMs?: number;
@@ -108,6 +110,7 @@ export async function gradeClass(opts: ClassOptions): Promise<ClassRun> {
         scope: 'all',
         isolation: opts.isolation ?? 'process',
         ...(opts.backend ? { backend: opts.backend } : {}),
+        ...(opts.runSeed !== undefined ? { runSeed: opts.runSeed } : {}),
         // Also hidden from each sandbox (Linux mount namespace): the class's outputs.
         env: { DLGRADE_HIDE_PATHS: [outDir, classDir].join(path.delimiter) },
       });

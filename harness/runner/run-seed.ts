@@ -5,6 +5,16 @@
 import { randomInt } from 'node:crypto';
 import { makeRng, type Rng } from '../engine/seed.ts';
 
+/** `--run-seed` as typed: a whole number a result recorded (0 .. 2^31-2). */
+export function parseRunSeed(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(n) || n >= 2 ** 31 - 1) {
+    throw new Error(`--run-seed must be the whole number a result recorded as its run seed (0 to ${2 ** 31 - 2}), got "${text}"`);
+  }
+  return n;
+}
+
 /** A fresh run seed (0 .. 2^31-2). */
 export function newRunSeed(): number {
   return randomInt(2 ** 31 - 1);
