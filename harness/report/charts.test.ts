@@ -30,6 +30,12 @@ describe('charts render to SVG in Node without a browser', () => {
     expect(t).not.toContain('accuracy (%)');
   });
 
+  test('a curve with training values only has no "validation" legend entry', async () => {
+    const t = texts(await curveChart({ trainLoss: [1, 0.5, 0.4] }, []));
+    expect(t).toContain('train');
+    expect(t).not.toContain('validation');
+  });
+
   test('confusion matrix prints every count and class name', async () => {
     const svg = await confusionChart(['cat', 'dog', 'frog'], [[8, 1, 1], [2, 7, 1], [0, 0, 13]]);
     const t = texts(svg);

@@ -28,11 +28,12 @@ export type Row = Record<string, string | number | boolean | null>;
 /** Padding of the specs with a y title: room for it on the left, where Vega's text metrics in Node (no canvas) fall short. */
 export const PADDING = { left: 12, top: 5, right: 5, bottom: 5 };
 
-type Kind = 'histogram' | 'passRates' | 'exerciseMeans' | 'curve' | 'confusion' | 'confusionShares';
+type Kind = 'histogram' | 'passRates' | 'exerciseMeans' | 'curve' | 'curveTrain' | 'confusion' | 'confusionShares';
 
 // Loss and accuracy side by side as facets of one chart (one Vega view per curve, half the cost of two),
-// only for the metrics the curve has. Accuracy arrives in percent (see curveChart).
-function curveSpec(): TopLevelSpec {
+// only for the metrics the curve has. Accuracy arrives in percent (see curveChart). `series`: the legend's
+// entries (a curve with training values only has no "validation" entry).
+function curveSpec(series: readonly ('train' | 'validation')[] = ['train', 'validation']): TopLevelSpec {
   return {
     data: { name: 'table' },
     facet: { column: { field: 'metric', type: 'nominal', sort: ['loss', 'accuracy (%)'], title: null, header: { labelFontSize: 11, labelFontWeight: 'bold' } } },
@@ -48,8 +49,8 @@ function curveSpec(): TopLevelSpec {
           encoding: {
             x: { field: 'epoch', type: 'quantitative', title: 'epoch', axis: { tickMinStep: 1, format: 'd' }, scale: { nice: false, zero: false } },
             y: { field: 'value', type: 'quantitative', title: null, scale: { zero: false } },
-            color: { field: 'series', type: 'nominal', title: null, scale: { domain: ['train', 'validation'], range: SERIES_COLORS } },
-            strokeDash: { field: 'series', type: 'nominal', title: null, scale: { domain: ['train', 'validation'], range: [[1, 0], [5, 3]] } },
+            color: { field: 'series', type: 'nominal', title: null, scale: { domain: [...series], range: SERIES_COLORS.slice(0, series.length) } },
+            strokeDash: { field: 'series', type: 'nominal', title: null, scale: { domain: [...series], range: [[1, 0], [5, 3]].slice(0, series.length) } },
           },
         },
         {
@@ -137,7 +138,8 @@ const SPECS: Record<Kind, () => TopLevelSpec> = {
         },
       ],
     }) as TopLevelSpec,
-  curve: curveSpec,
+  curve: () => curveSpec(),
+  curveTrain: () => curveSpec(['train']),
   confusion: () => confusionSpec(22),
   confusionShares: () => confusionSpec(28),
 };
@@ -188,6 +190,18 @@ export function runtimeFor(key: string, spec: () => TopLevelSpec): vega.Runtime 
 }
 
 /**
+ * Vega's SVG without what draws nothing: the empty background and hidden foreground paths of every group and
+ * axis, and tick labels it hid for overlap (opacity 0). About an eighth of the elements of a chart, which
+ * the browser would otherwise lay out and print.
+ */
+export function withoutInvisible(svg: string): string {
+  return svg
+    .replace(/<path class="background" aria-hidden="true" d="M0,0h0v0h0Z"( pointer-events="none")?\/>/g, '')
+    .replace(/<path class="foreground" aria-hidden="true" d=""( pointer-events="none")? display="none"\/>/g, '')
+    .replace(/<text [^>]*opacity="0"[^>]*>[^<]*<\/text>/g, '');
+}
+
+/**
  * One live view per compiled spec, reused for every chart of that spec: building a view (its dataflow and
  * expressions) costs more than drawing it, and a view fed new data draws exactly what a new one would.
  * Draws on one view run one after the other (each replaces the data, then renders).
@@ -207,7 +221,7 @@ export function draw(kind: Kind | vega.Runtime, data: Record<string, Row[]>): Pr
     for (const [name, rows] of Object.entries(data)) view.data(name, rows);
     const svg = await view.toSVG();
     // Let the SVG scale down to its box in print instead of overflowing it.
-    return svg.replace(/^<svg /, '<svg preserveAspectRatio="xMinYMin meet" style="max-width:100%;height:auto" ');
+    return withoutInvisible(svg).replace(/^<svg /, '<svg preserveAspectRatio="xMinYMin meet" style="max-width:100%;height:auto" ');
   });
   live.queue = drawn.catch(() => undefined);
   return drawn;
@@ -261,7 +275,7 @@ export function curveChart(curve: CurveData, marks: { epoch: number; label: stri
     }
     if (any) for (const m of marks) rows.push({ kind: 'mark', metric, epoch: m.epoch, label: m.label });
   }
-  return draw('curve', { table: rows });
+  return draw(rows.some((r) => r.series === 'validation') ? 'curve' : 'curveTrain', { table: rows });
 }
 
 /** A cell's number: a count as an integer, any other value (a share, a mean) with two decimals. */

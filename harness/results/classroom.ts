@@ -78,6 +78,11 @@ export function toClassroom(r: SubmissionResult): ClassroomResult {
   return result;
 }
 
+/** The result of a check that could not run (bad assignment, harness failure): no points, the reason shown. */
+export function classroomError(message: string): ClassroomResult {
+  return { version: 1, status: 'error', max_score: 0, tests: [{ name: 'dlgrade check', status: 'error', score: 0, message: cut(terminalText(message), MESSAGE_CHARS), execution_time: '0.00s' }] };
+}
+
 /** What the workflow step exports: `result=<base64 of the JSON>` (one line, as $GITHUB_OUTPUT wants). */
 export function classroomOutputLine(result: ClassroomResult): string {
   return `result=${Buffer.from(JSON.stringify(result)).toString('base64')}\n`;

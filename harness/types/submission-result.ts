@@ -141,7 +141,7 @@ export type LeaderboardOrder = 'asc' | 'desc';
 
 export interface LeaderboardEntry {
   board: string;
-  /** e.g. { accuracy: 71.2, params: 42362 } */
+  /** e.g. { accuracy: 0.712, params: 42362 } (accuracy-like values in [0, 1] print as percents in reports) */
   values: Record<string, number>;
   /**
    * The order of each value, by key. A key not listed takes the default for its name
