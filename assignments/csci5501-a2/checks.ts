@@ -2,7 +2,7 @@
 // dlgrade/kit): shape-table parsing, the FC forward in float64 on the grader's copy of the weights, the
 // ConvNet's table B.1 as architecture tokens, ResNet block names.
 import * as tf from '@tensorflow/tfjs';
-import { ACTIVATION_FNS, walkLayers } from 'dlgrade/kit';
+import { ACTIVATION_FNS, linear, walkLayers } from 'dlgrade/kit';
 import type { ActivationName } from './contract.ts';
 
 /** "(32, 32, 12)", "32x32x12", "[32,32,12]", "768", "(768,)" -> the integers; null when it holds none or a "??". */
@@ -35,22 +35,12 @@ export function denseWeights(model: tf.LayersModel): DenseWeights[] {
  * [in, out] row-major, bias [out]): what the FC classifier must compute, in float64.
  */
 export function mlpForward(x: Float32Array, batch: number, dense: DenseWeights[], activation: ActivationName): Float64Array {
-  const act = ACTIVATION_FNS[activation];
-  let h = Float64Array.from(x);
-  let width = x.length / batch;
+  let h: Float64Array = Float64Array.from(x);
   dense.forEach((d, li) => {
     const [fanIn, fanOut] = d.kernelShape as [number, number];
-    if (fanIn !== width) throw new Error(`Dense layer ${d.layer} expects ${fanIn} inputs, the previous layer gives ${width}`);
-    const out = new Float64Array(batch * fanOut);
-    for (let b = 0; b < batch; b++) {
-      for (let j = 0; j < fanOut; j++) {
-        let s = d.bias ? d.bias[j]! : 0;
-        for (let i = 0; i < fanIn; i++) s += h[b * fanIn + i]! * d.kernel[i * fanOut + j]!;
-        out[b * fanOut + j] = li < dense.length - 1 ? act(s) : s;
-      }
-    }
-    h = out;
-    width = fanOut;
+    if (fanIn * batch !== h.length) throw new Error(`Dense layer ${d.layer} expects ${fanIn} inputs, the previous layer gives ${h.length / batch}`);
+    h = linear(h, batch, d.kernel, d.bias, fanOut);
+    if (li < dense.length - 1) h = h.map(ACTIVATION_FNS[activation]);
   });
   return h;
 }

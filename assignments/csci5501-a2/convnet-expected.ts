@@ -1,10 +1,12 @@
-// What the harness itself says about the seed's ConvNet (harness/models/convnet.ts, built here in the grader):
-// the output shape after every layer (table B.1) and the parameters per layer. Tests compare the
-// submission's table and its rebuilt model with these, never with figures copied from the submission.
-import * as tf from '@tensorflow/tfjs';
-import { countParameters, GradingFailure, type Submission } from 'dlgrade/kit';
-import { convNet, formatShapeHWC } from 'dlgrade/kit/models';
+// What the seed says of its ConvNet, as data: table B.1's output shapes (PyTorch's, golden models.json) and the
+// parameters of each layer that has any. Tests compare the submission's table and its rebuilt model with
+// these, never with figures copied from the submission. (harness/models/convnet.ts builds the same network;
+// harness/models/models.test.ts checks it against the same goldens. It is not imported here: grading code
+// that ships to students must not carry the exercise's answer as code.)
+import type * as tf from '@tensorflow/tfjs';
+import { GradingFailure, type Submission } from 'dlgrade/kit';
 import type { ConvNetOptions } from './contract.ts';
+import golden from './golden.json' with { type: 'json' };
 
 export interface ConvNetExpectation {
   /** Table B.1: "Input" then one row per layer, HxWxC strings as the seed writes them. */
@@ -14,33 +16,21 @@ export interface ConvNetExpectation {
   trainable: number;
 }
 
-const KIND: Record<string, string> = {
-  Conv2D: 'Conv2D',
-  BatchNormalization: 'BatchNorm',
-  ReLU: 'Activation',
-  MaxPooling2D: 'MaxPooling',
-  Flatten: 'Flatten',
-  Dense: 'Fully Connected',
-};
-
-let cached: ConvNetExpectation | undefined;
+const BLOCK = ['Conv2D', 'BatchNorm', 'Activation', 'MaxPooling'];
+const LAYER_TYPES = ['Input', ...BLOCK, ...BLOCK, ...BLOCK, 'Flatten', 'Fully Connected', 'Activation', 'Fully Connected'];
 
 export function convNetExpectation(): ConvNetExpectation {
-  if (cached) return cached;
-  const model = convNet();
-  try {
-    const table = [{ layerType: 'Input', outputShape: formatShapeHWC([null, 32, 32, 3]) }];
-    for (const l of model.layers) table.push({ layerType: KIND[l.getClassName()] ?? l.getClassName(), outputShape: formatShapeHWC(l.outputShape as (number | null)[]) });
-    const counts = countParameters(model);
-    cached = {
-      table,
-      layerParams: counts.layers.filter((l) => l.params > 0).map((l) => ({ kind: l.kind, params: l.params })),
-      trainable: counts.trainable,
-    };
-    return cached;
-  } finally {
-    model.dispose();
+  const shapes = golden.models.convnet_shape_table_HxWxC;
+  const table = LAYER_TYPES.map((layerType, i) => ({ layerType, outputShape: shapes[i]! }));
+  // Conv2D k*k*in*out + out, BatchNorm 2*channels (gamma, beta), Dense in*out + out.
+  const layerParams: { kind: string; params: number }[] = [];
+  let channels = 3;
+  for (const filters of [12, 24, 48]) {
+    layerParams.push({ kind: 'Conv2D', params: 9 * channels * filters + filters }, { kind: 'BatchNormalization', params: 2 * filters });
+    channels = filters;
   }
+  layerParams.push({ kind: 'Dense', params: 768 * 64 + 64 }, { kind: 'Dense', params: 64 * 10 + 10 });
+  return { table, layerParams, trainable: layerParams.reduce((s, l) => s + l.params, 0) };
 }
 
 /**

@@ -2,11 +2,11 @@
 // student's exports and return data: models as exportModel data (rebuilt and checked in the grader), the
 // Trainer's recorded trajectory (replayed in the grader), a pipeline's batches, a resize's values. They give no
 // verdicts and nothing they return is trusted: the suites under tests/ decide, in the grader.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { buildModel, defineProbes, describeError, exportModel, flatWeights, loaderOf, randomImages, withModels, blobs, type ImageSpec, type ModelData } from 'dlgrade/kit/probe';
+import { blobs, buildModel, collectLoader, defineProbes, describeError, exportModel, flatWeights, loaderOf, randomImages, withModels, writeWeightsManifest, type ImageSpec, type ModelData } from 'dlgrade/kit/probe';
 import type { Csci5501A2, DataLoader, FullyConnectedOptions, ConvNetOptions, PipelineOptions, ResNet18Options, ResNetBlock, Trainer } from './contract.ts';
 import { accuracyModel, tinyModel } from './tiny-models.ts';
 import { weightFileValues } from './weights-file.ts';
@@ -65,12 +65,17 @@ async function scriptedTraining(Base: Csci5501A2['Trainer'], args: { script: num
     earlyStoppingPatience: args.patience,
     verbose: false,
   });
+  return trainerRun(r, model, snapshots, calls);
+}
+
+/** What trainModel returned, as data (its tensors disposed), with the recorded end-of-epoch weights. */
+function trainerRun(r: Awaited<ReturnType<Trainer['trainModel']>>, model: tf.LayersModel, snapshots: Float32Array[], valCalls: number): TrainerRun {
   const out: TrainerRun = {
     trainLosses: [...(r.trainLosses ?? [])],
     valLosses: [...(r.valLosses ?? [])],
     bestEpoch: r.bestEpoch,
     stoppedEpoch: r.stoppedEpoch,
-    valCalls: calls,
+    valCalls,
     snapshots,
     bestTensors: r.best?.length ?? 0,
     best: flatWeights(r.best ?? []),
@@ -119,20 +124,7 @@ export const probes = defineProbes<Csci5501A2>()({
         }
       }
       const r = await new Recording(model).trainModel(train, val, { epochs: args.epochs, lr: args.lr, weightDecay: args.weightDecay, earlyStoppingPatience: Infinity, verbose: false });
-      const out: TrainerRun = {
-        trainLosses: [...(r.trainLosses ?? [])],
-        valLosses: [...(r.valLosses ?? [])],
-        bestEpoch: r.bestEpoch,
-        stoppedEpoch: r.stoppedEpoch,
-        valCalls: snapshots.length,
-        snapshots,
-        bestTensors: r.best?.length ?? 0,
-        best: flatWeights(r.best ?? []),
-        final: flatWeights(r.final ?? []),
-        current: flatWeights(model.getWeights()),
-      };
-      tf.dispose([...(r.best ?? []), ...(r.final ?? [])]);
-      return out;
+      return trainerRun(r, model, snapshots, snapshots.length);
     }),
 
   /** Which optimizer trainModel builds, through createOptimizer (recorded by a subclass). */
@@ -188,26 +180,7 @@ export const probes = defineProbes<Csci5501A2>()({
   pipeline: async (exp, args: { dataset: 'mnist' | 'cifar10'; train: ImageSpec; test: ImageSpec; opts?: PipelineOptions; collect: ('train' | 'val' | 'test')[] }): Promise<PipelineProbe> => {
     const p = exp.createDataPipeline(args.dataset, { train: randomImages(args.train), test: randomImages(args.test) }, args.opts);
     const loaders: PipelineProbe['loaders'] = {};
-    for (const which of args.collect) {
-      const xs: Float32Array[] = [];
-      const ys: number[] = [];
-      const batchSizes: number[] = [];
-      let shape: number[] = [];
-      await p[which].forEachAsync(({ xs: x, ys: y }) => {
-        xs.push(x.dataSync() as Float32Array);
-        ys.push(...y.dataSync());
-        batchSizes.push(x.shape[0]);
-        shape = x.shape.slice(1);
-        tf.dispose([x, y]);
-      });
-      const all = new Float32Array(xs.reduce((n, a) => n + a.length, 0));
-      let at = 0;
-      for (const a of xs) {
-        all.set(a, at);
-        at += a.length;
-      }
-      loaders[which] = { batchSizes, xs: all, ys: Int32Array.from(ys), shape };
-    }
+    for (const which of args.collect) loaders[which] = await collectLoader(p[which]);
     return { mean: Array.from(p.mean), std: Array.from(p.std), trainIndices: Int32Array.from(p.trainIndices), valIndices: Int32Array.from(p.valIndices), loaders };
   },
 
@@ -251,19 +224,10 @@ export const probes = defineProbes<Csci5501A2>()({
   resnetWeightsFile: (exp, args: { seed: number; inputSize: number }) =>
     withModels((keep) => {
       const blank = keep(buildModel('createResNet18', () => exp.createResNet18({ inputSize: args.inputSize })));
-      const specs = blank.weights.map((w) => ({ name: w.originalName, shape: [...w.shape] as number[], dtype: 'float32' as const }));
-      const values = weightFileValues(specs, args.seed);
+      const specs = blank.weights.map((w) => ({ name: w.originalName, shape: [...w.shape] as number[] }));
       const dir = mkdtempSync(path.join(os.tmpdir(), 'csci5501-a2-weights-'));
       try {
-        const bin = new Uint8Array(values.reduce((n, v) => n + v.byteLength, 0));
-        let at = 0;
-        for (const v of values) {
-          bin.set(new Uint8Array(v.buffer, v.byteOffset, v.byteLength), at);
-          at += v.byteLength;
-        }
-        writeFileSync(path.join(dir, 'weights.bin'), bin);
-        const manifest = path.join(dir, 'model-weights.json');
-        writeFileSync(manifest, JSON.stringify({ weightsManifest: [{ paths: ['weights.bin'], weights: specs }] }));
+        const manifest = writeWeightsManifest(dir, specs, weightFileValues(specs, args.seed));
         const loaded = keep(buildModel('createResNet18({ weightsPath })', () => exp.createResNet18({ inputSize: args.inputSize, weightsPath: manifest })));
         return exportModel(loaded, { weights: true });
       } finally {

