@@ -4,67 +4,16 @@
 // epoch and the mean batch loss must agree), accuracy() against float64 maths, early stopping against the
 // rule on sequences drawn from the run seed.
 import * as tf from '@tensorflow/tfjs';
-import { accuracyAndLoss, adamTrajectory, batchSizes, blobs, expectClose, expectedEarlyStop, gradeParts, GradingFailure, linear, loaderOrder, note, runRng, timed, TorchAdam, trajectoryDistance, type Rng, type Submission } from 'dlgrade/kit';
+import { accuracyAndLoss, adamTrajectory, batchSizes, blobs, expectClose, expectedEarlyStop, gradeParts, GradingFailure, linear, note, runRng, timed, trajectoryDistance, type Rng, type Submission } from 'dlgrade/kit';
 import { matchingSnapshot } from './checks.ts';
 import golden from './golden.json' with { type: 'json' };
 import type { TrainerRun } from './probes.ts';
 import { tinyModel } from './tiny-models.ts';
+import { near, replay, wellPosedRun, type RunArgs } from './trainer-replay.ts';
 
-// ---- the training loop (C.1), replayed ---------------------------------------------------------------------
+export type { RunArgs };
 
-export interface RunArgs {
-  seed: number;
-  n: number;
-  batchSize: number;
-  epochs: number;
-  lr: number;
-  weightDecay: number;
-}
-
-interface Replay {
-  /** Mean of each epoch's batch losses, and the batch losses themselves. */
-  epochLoss: number[];
-  batchLosses: number[][];
-  /** model.getWeights() after each epoch, flattened. */
-  snapshots: Float32Array[];
-  initial: Float32Array;
-}
-
-const flat = (ts: tf.Tensor[]) => Float32Array.from(ts.flatMap((t) => Array.from(t.dataSync())));
-
-/** The contract's trainModel on the same model, data and batch order, with the harness's AdamW, in the grader. */
-function replay(a: RunArgs, training: boolean): Replay {
-  const model = tinyModel(a.seed);
-  const data = blobs(a.n, a.seed);
-  const optimizer = new TorchAdam({ learningRate: a.lr, weightDecay: a.weightDecay, decoupled: true });
-  const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
-  const out: Replay = { epochLoss: [], batchLosses: [], snapshots: [], initial: flat(model.getWeights()) };
-  try {
-    for (let e = 0; e < a.epochs; e++) {
-      const order = loaderOrder(a.n, a.seed, e);
-      const losses: number[] = [];
-      for (let s = 0; s < a.n; s += a.batchSize) {
-        const ids = order.subarray(s, Math.min(a.n, s + a.batchSize));
-        const x = new Float32Array(ids.length * 8);
-        ids.forEach((j, b) => x.set(data.images.subarray(j * 8, j * 8 + 8), b * 8));
-        const loss = tf.tidy(() => {
-          const xs = tf.tensor4d(x, [ids.length, 2, 2, 2]);
-          const ys = tf.oneHot(tf.tensor1d(Array.from(ids, (j) => data.labels[j]!), 'int32'), 3);
-          return optimizer.minimize(() => tf.losses.softmaxCrossEntropy(ys, model.apply(xs, { training }) as tf.Tensor) as tf.Scalar, true, variables)!;
-        });
-        losses.push(loss.dataSync()[0]!);
-        loss.dispose();
-      }
-      out.batchLosses.push(losses);
-      out.epochLoss.push(losses.reduce((x, y) => x + y, 0) / losses.length);
-      out.snapshots.push(flat(model.getWeights()));
-    }
-    return out;
-  } finally {
-    optimizer.dispose();
-    model.dispose();
-  }
-}
+// ---- the training loop (C.1), replayed (trainer-replay.ts) ------------------------------------------------
 
 /** Names and sizes of the tiny model's weights, in getWeights() order (how a snapshot is laid out). */
 function weightLayout(seed: number): { name: string; size: number }[] {
@@ -76,21 +25,21 @@ function weightLayout(seed: number): { name: string; size: number }[] {
   }
 }
 
-const near = (a: ArrayLike<number>, b: ArrayLike<number>) => a.length === b.length && Array.prototype.every.call(a, (v: number, i: number) => Math.abs(v - b[i]!) <= 2e-4 + 2e-3 * Math.abs(b[i]!));
 const nearNum = (a: number, b: number) => Math.abs(a - b) <= 1e-4 + 1e-3 * Math.abs(b);
 const list = (xs: readonly number[]) => `[${xs.map((x) => (Number.isFinite(x) ? x.toFixed(4) : String(x))).join(', ')}]`;
 
 /** C.train.loss: trainModel's weights after each epoch and its training losses are the replay's. */
-export async function checkTrainingRun(sub: Submission, a: RunArgs): Promise<TrainerRun> {
+export async function checkTrainingRun(sub: Submission, drawn: RunArgs): Promise<TrainerRun> {
+  // A set-up where two correct AdamW implementations land together (trainer-replay.ts), drawn before the call.
+  const { args: a, want } = timed('replay', 'C.1 trainModel', () => wellPosedRun(drawn));
   const where = `trainModel(train, val, { epochs: ${a.epochs}, lr: ${a.lr}, weightDecay: ${a.weightDecay}, earlyStoppingPatience: Infinity }) on a tiny model (Dense -> BatchNorm -> ReLU -> Dense) and ${a.n} samples in batches of ${a.batchSize}`;
   const r = await sub.call<TrainerRun>('trainerRun', a, { what: where });
   if (r.trainLosses.length !== a.epochs) throw new GradingFailure(`${where}: expected ${a.epochs} training losses (one per epoch), got ${r.trainLosses.length} (C.1: push the epoch's mean batch loss once per epoch)`);
   if (r.valCalls !== a.epochs) throw new GradingFailure(`${where}: expected this.accuracy(val) once per epoch (${a.epochs} calls), got ${r.valCalls} (contract.ts, Trainer rule 3)`);
-  const want = timed('replay', 'C.1 trainModel', () => replay(a, true));
   const first = r.snapshots.findIndex((s, e) => !near(s, want.snapshots[e]!));
   if (first >= 0) {
     const snap = r.snapshots[first]!;
-    const inference = timed('replay', 'C.1 trainModel (inference mode)', () => replay(a, false));
+    const inference = timed('replay', 'C.1 trainModel (inference mode)', () => replay(a, false, 'torch'));
     // Which tensors differ: only BatchNorm's moving statistics means they changed outside the training steps.
     const layout = weightLayout(a.seed);
     let at = 0;
