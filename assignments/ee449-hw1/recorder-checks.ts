@@ -7,6 +7,8 @@ import type { GraderRecord } from './recorder.ts';
 
 export const LOSS_TOL = { abs: 1e-4, rel: 1e-4 };
 export const WEIGHT_TOL = 2e-4;
+/** Gradient norms span orders of magnitude: a fraction of the value. */
+export const RELATIVE_TOL = 1e-3;
 
 const fmt = (xs: readonly number[], digits = 4) => `[${xs.map((v) => (Number.isFinite(v) ? v.toFixed(digits) : String(v))).join(', ')}]`;
 
@@ -74,7 +76,7 @@ export function curveProblem(c: CurveCheck, steps: number): string | undefined {
   const len = lengthProblem(c.name, c.got, c.want.length, steps);
   if (len) return len;
   const tol =
-    c.kind === 'loss' ? lossTol : c.kind === 'relative' ? (want: readonly number[]) => (i: number) => 1e-3 * Math.abs(want[i]) + 1e-12 : () => (i: number) => 100 / (c.images?.(i) ?? 100) + 1e-9;
+    c.kind === 'loss' ? lossTol : c.kind === 'relative' ? (want: readonly number[]) => (i: number) => RELATIVE_TOL * Math.abs(want[i]) + 1e-12 : () => (i: number) => 100 / (c.images?.(i) ?? 100) + 1e-9;
   if (closeCurves(c.got, c.want, tol(c.want))) return undefined;
   const show = (xs: readonly number[]) => (c.kind === 'relative' ? `[${xs.map((v) => (Number.isFinite(v) ? v.toExponential(4) : String(v))).join(', ')}]` : fmt(xs, c.kind === 'loss' ? 4 : 2));
   return `${c.name}: expected ${show(c.want)}, got ${show(c.got as number[])}${diagnose(c.got, c.alternatives ?? [], tol)}`;

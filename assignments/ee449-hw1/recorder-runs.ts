@@ -2,45 +2,20 @@
 // architecture built by the grader's code, PyTorch-style weights from a per-run seed) on synthetic images the
 // grader sends, in the sandbox; the grader trains the same model from the same weights on the same batches with
 // its own recorder and compares what was recorded, part by part.
-import { attachArtifact, gradeParts, GradingFailure, initLikeTorch, loaderOrder, type Submission } from 'dlgrade/kit';
-import type { HiddenActivation } from './architectures.ts';
-import { KIND_NAMES, recorderModel, type RecorderModelKind } from './harness-models.ts';
+import { attachArtifact, gradeParts, GradingFailure, type Submission } from 'dlgrade/kit';
+import { KIND_NAMES } from './harness-models.ts';
 import type { RecordOptions } from './contract.ts';
-import { syntheticSplits, type SplitSizes } from './image-data.ts';
 import { curveProblem, recordCurveChecks, weightsProblem } from './recorder-checks.ts';
-import { recordTraining, type GraderRecord, type RecordBudget } from './recorder.ts';
-
-export interface RecorderRun {
-  kind: RecorderModelKind;
-  /**
-   * Sigmoid, for the replays to be robust: with ReLU and Adam, a unit whose input sits near 0 switches on in
-   * one engine and off in the other from rounding alone, and the whole unit's weights part ways (measured: up
-   * to 2e-3 apart after 40 steps, against 2e-5 with sigmoid). The recorder's rules do not depend on it.
-   */
-  activation: HiddenActivation;
-  /** Initial weights, data and batch order (a per-run seed). */
-  seed: number;
-  sizes: SplitSizes;
-}
-
-/** The grader's own training of the run's model, as the contract says the student's must go. */
-export function replay(run: RecorderRun, budget: Omit<RecordBudget, 'batchSize' | 'order'>, data = syntheticSplits(run.seed, run.sizes)): GraderRecord {
-  const model = recorderModel(run.kind, run.activation);
-  try {
-    initLikeTorch(model, run.seed);
-    return recordTraining(model, data, { ...budget, batchSize: 50, order: (e) => loaderOrder(run.sizes.train, run.seed, e) });
-  } finally {
-    model.dispose();
-  }
-}
+import type { GraderRecord } from './recorder.ts';
+import { wellPosedRun, type RecorderRun } from './well-posed-runs.ts';
 
 const where = (run: RecorderRun, what: string) => `${what} on ${KIND_NAMES[run.kind]} with ${run.activation} (${run.sizes.train} training, ${run.sizes.val} validation, ${run.sizes.test} test images, batches of 50)`;
 
 /** trainAndRecord (3.1): the five things it returns, each a part. Returns the replay for the report. */
-export async function checkTrainAndRecord(sub: Submission, run: RecorderRun, opts: RecordOptions, look: string): Promise<GraderRecord> {
-  const data = syntheticSplits(run.seed, run.sizes);
+export async function checkTrainAndRecord(sub: Submission, drawn: RecorderRun, opts: RecordOptions, look: string): Promise<GraderRecord> {
+  // A set-up where rounding cannot decide the records (well-posed-runs.ts), chosen before the call.
+  const { setup: { run, data }, want: r } = wellPosedRun(drawn, { optimizer: opts.optimizer, lr: opts.lr, epochs: opts.epochs });
   const got = await sub.call<Record<string, unknown>>('trainAndRecord', { kind: run.kind, activation: run.activation, seed: run.seed, data, opts }, { what: where(run, `trainAndRecord(model, data, ${JSON.stringify(opts)})`) });
-  const r = replay(run, { optimizer: opts.optimizer, lr: opts.lr, epochs: opts.epochs }, data);
   const stepsPerEpoch = Math.ceil(run.sizes.train / 50);
   const checks = recordCurveChecks(got, r, run.sizes.val, stepsPerEpoch);
   const w = where(run, `trainAndRecord(model, data, ${JSON.stringify(opts)})`);
@@ -59,10 +34,9 @@ export async function checkTrainAndRecord(sub: Submission, run: RecorderRun, opt
 }
 
 /** trainAndRecordGradients (4.1): the loss of every 10th step and the first layer's gradient norm. */
-export async function checkTrainAndRecordGradients(sub: Submission, run: RecorderRun, opts: { lr: number; epochs: number }, look: string): Promise<GraderRecord> {
-  const data = syntheticSplits(run.seed, run.sizes);
+export async function checkTrainAndRecordGradients(sub: Submission, drawn: RecorderRun, opts: { lr: number; epochs: number }, look: string): Promise<GraderRecord> {
+  const { setup: { run, data }, want: r } = wellPosedRun(drawn, { optimizer: 'sgd', lr: opts.lr, epochs: opts.epochs, valAtRecords: false, gradients: true });
   const got = await sub.call<Record<string, unknown>>('trainAndRecordGradients', { kind: run.kind, activation: run.activation, seed: run.seed, train: data.train, ...opts }, { what: where(run, `trainAndRecordGradients(model, train, ${JSON.stringify(opts)})`) });
-  const r = replay(run, { optimizer: 'sgd', lr: opts.lr, epochs: opts.epochs, valAtRecords: false, gradients: true }, data);
   const w = where(run, `trainAndRecordGradients(model, train, ${JSON.stringify(opts)})`);
   const fail = (p: string | undefined) => {
     if (p) throw new GradingFailure(`${w}: ${p} (the grader replayed the same training; ${look})`);

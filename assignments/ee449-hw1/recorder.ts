@@ -9,6 +9,12 @@ import { batchesOf } from './image-data.ts';
 
 export interface RecordBudget {
   optimizer: 'adam' | 'sgd';
+  /**
+   * Which Adam takes the steps: PyTorch's formula (TorchAdam, the default) or tfjs's tf.train.adam(lr, 0.9,
+   * 0.999, 1e-8), which adds eps before the bias correction. Both are torch.optim.Adam up to rounding; the
+   * recorder checks use set-ups where both land together (well-posed-runs.ts).
+   */
+  adam?: 'torch' | 'tfjs';
   lr: number;
   epochs: number;
   batchSize: number;
@@ -73,7 +79,8 @@ export function recordTraining(model: tf.LayersModel, data: { train: RawImages; 
   const t0 = Date.now();
   const every = budget.every ?? 10;
   const valAtRecords = budget.valAtRecords ?? true;
-  const optimizer = budget.optimizer === 'adam' ? new TorchAdam({ learningRate: budget.lr }) : new TorchSgd({ learningRate: budget.lr, momentum: 0 });
+  const optimizer = budget.optimizer === 'sgd' ? new TorchSgd({ learningRate: budget.lr, momentum: 0 }) : budget.adam === 'tfjs' ? tf.train.adam(budget.lr, 0.9, 0.999, 1e-8) : new TorchAdam({ learningRate: budget.lr });
+  let lr = budget.lr;
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const kernel = firstKernel(model);
   const kernelName = (kernel.read() as tf.Variable).name;
@@ -82,7 +89,7 @@ export function recordTraining(model: tf.LayersModel, data: { train: RawImages; 
     let running = 0;
     let sinceRecord = 0;
     for (let epoch = 0; epoch < budget.epochs; epoch++) {
-      rec.epochLr.push(optimizer.learningRate);
+      rec.epochLr.push(lr);
       let correct = 0;
       let seen = 0;
       for (const { xs, ys } of batchesOf(data.train, budget.batchSize, budget.order?.(epoch))) {
@@ -105,7 +112,7 @@ export function recordTraining(model: tf.LayersModel, data: { train: RawImages; 
         rec.steps++;
         const recording = rec.steps % every === 0;
         if (recording && budget.gradients) rec.gradCurve.push(tf.tidy(() => tf.norm(grads[kernelName]).dataSync()[0]));
-        optimizer.applyGradients(grads);
+        optimizer.applyGradients(Object.entries(grads).map(([name, tensor]) => ({ name, tensor })));
         tf.dispose([value, right!, xs, ys, ...Object.values(grads)]);
         if (recording) {
           rec.lossCurve.push(running / sinceRecord);
@@ -119,7 +126,10 @@ export function recordTraining(model: tf.LayersModel, data: { train: RawImages; 
       if (budget.schedule) {
         const acc = accuracyOf(model, data.val);
         rec.epochValAcc.push(acc);
-        optimizer.learningRate = budget.schedule(acc);
+        lr = budget.schedule(acc);
+        // tfjs's Adam keeps its learning rate to itself: schedules run on the harness's optimizers.
+        if (!(optimizer instanceof TorchSgd || optimizer instanceof TorchAdam)) throw new Error("recordTraining: a schedule needs the harness's SGD or Adam");
+        optimizer.learningRate = lr;
       }
     }
     if (data.test) rec.testAcc = accuracyOf(model, data.test);

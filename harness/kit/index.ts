@@ -18,6 +18,7 @@ export { TorchAdam } from '../engine/optimizers/torch-adam.ts';
 export { TorchSgd } from '../engine/optimizers/torch-sgd.ts';
 export { trainClassifier, type TrainBudget, type TrainOptions, type TrainResult } from './train-cache.ts';
 export { timed } from './timings.ts';
+export { firstWellPosed, nudged, onWasmProducts, spreadOf, steppedSeed, NUDGE, WELL_POSED, type Side, type WellPosed, type WellPosedOptions } from './well-posed.ts';
 export { walkLayers } from '../engine/layer-walk.ts';
 
 // Seeds and the assignment's spec

@@ -33,10 +33,20 @@ export function runSeedBase(): number {
 
 /** A named seed derived from the run seed (an integer in 0 .. 2^31-2). */
 export function runSeed(name = 'default'): number {
-  return makeRng(`run:${runSeedBase()}:${name}`).int(2 ** 31 - 1);
+  return runSeedOf(runSeedBase(), name);
 }
 
 /** A named random stream derived from the run seed: .next() in [0, 1), .normal(), .int(n). */
 export function runRng(name: string): Rng {
-  return makeRng(`run:${runSeedBase()}:${name}`);
+  return runRngOf(runSeedBase(), name);
+}
+
+/** runSeed(name) of the run with seed `base` (tests that replay the draws of given run seeds). */
+export function runSeedOf(base: number, name = 'default'): number {
+  return runRngOf(base, name).int(2 ** 31 - 1);
+}
+
+/** runRng(name) of the run with seed `base`. */
+export function runRngOf(base: number, name: string): Rng {
+  return makeRng(`run:${base}:${name}`);
 }

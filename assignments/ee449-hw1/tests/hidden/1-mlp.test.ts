@@ -4,7 +4,8 @@ import { test } from 'vitest';
 import { attachArtifact, expectThreshold, gradeParts, GradingFailure, note, runRng, thresholdOf, useSubmission } from 'dlgrade/kit';
 import type { ActivationName } from '../../contract.ts';
 import { checkForward, checkGradient, checkStep, randomStepCase } from '../../mlp-replay-checks.ts';
-import { ACTIVATIONS, boundaryGrid, initialWeights, maxRelDiff, trainXor, xorAccuracy, xorBlobs, type MlpWeights } from '../../mlp-expected.ts';
+import { ACTIVATIONS, boundaryGrid, trainXor, xorAccuracy, xorBlobs, type MlpWeights } from '../../mlp-expected.ts';
+import { weightsApart, xorStart, XOR_WEIGHT_TOL } from '../../xor-starts.ts';
 import type { MlpWeightsData, Outcome } from '../../probes.ts';
 
 const sub = useSubmission();
@@ -32,10 +33,12 @@ test('1.gradcheck: the update of the hidden weights is -lr times the gradient of
 // The budget: 300 epochs of the seed's full-batch update at lr 0.001 on 1,000 points (the seed runs 10,000).
 // Measured over 200 seeds in NumPy, sigmoid and tanh are then within 1-2 points of their accuracy at 10,000
 // epochs (medians 97.6 / 98.1 vs 99 / 98.3), at 3% of the cost. Sigmoid gets stuck near 74% for about 1% of
-// initial weights (a local minimum of XOR): the grader draws initial weights until its own replay of the seed's
-// training reaches 94%, so the bar never depends on such a draw. The data and weights are drawn per run, so the
-// evidence that the student's code trained (and did not return good weights from elsewhere) is that its
-// weights are the replay's; the accuracy is then the seed's, and the bar checks it.
+// initial weights (a local minimum of XOR), and from a few starts tanh's training amplifies float64 rounding:
+// the grader draws initial weights until its own replay of the seed's training reaches 94% and does not move
+// when the start moves by a few roundings (xor-starts.ts), so neither the bar nor the comparison depends on
+// such a draw. The data and weights are drawn per run, so the evidence that the student's code trained (and
+// did not return good weights from elsewhere) is that its weights are the replay's; the accuracy is then the
+// seed's, and the bar checks it.
 const BUDGET = { epochs: 300, lr: 0.001, train: 1000, held: 1000, std: 0.4, every: 25 };
 
 test('1.train: sigmoid and tanh networks trained with your forward/backward reach the validation accuracy', async () => {
@@ -44,12 +47,7 @@ test('1.train: sigmoid and tanh networks trained with your forward/backward reac
   // Held out in the grader: its labels never reach the sandbox.
   const held = xorBlobs(BUDGET.held, BUDGET.std, rng);
   const acts: ActivationName[] = ['sigmoid', 'tanh', 'relu'];
-  const inits = acts.map((act) => {
-    for (let tries = 0; ; tries++) {
-      const w = initialWeights(2, 8, 1, rng);
-      if (act === 'relu' || tries >= 30 || xorAccuracy(trainXor(w, train, act, BUDGET.lr, BUDGET.epochs), held, act) >= 94) return w;
-    }
-  });
+  const inits = acts.map((act) => xorStart(rng, train, held, act, BUDGET));
   const runs = await sub.call<Outcome<{ weights: MlpWeightsData; losses: number[] }>[]>(
     'xorTrain',
     { runs: acts.map((act, i) => ({ act, w: inits[i] })), x: train.x, y: train.y, lr: BUDGET.lr, epochs: BUDGET.epochs, every: BUDGET.every },
@@ -75,8 +73,8 @@ test('1.train: sigmoid and tanh networks trained with your forward/backward reac
       // of the seed's training from the same start (float64 both sides; measured differences ~1e-13).
       const replayed = trainXor(inits[i], train, act, BUDGET.lr, BUDGET.epochs);
       const replayAcc = Math.round(10 * xorAccuracy(replayed, held, act)) / 10;
-      const d = Math.max(...(['W1', 'b1', 'W2', 'b2'] as const).map((k) => maxRelDiff(w[k], replayed[k], 1e-3)));
-      if (!(d <= 1e-6)) {
+      const d = weightsApart(w, replayed);
+      if (!(d <= XOR_WEIGHT_TOL)) {
         throw new GradingFailure(
           `${act}: after ${BUDGET.epochs} epochs your network's weights are not those of the seed's training from the same start (largest relative difference ${d.toExponential(1)}); it reaches ${acc}% on ${BUDGET.held} held-out points, the seed's ${replayAcc}% (1.2: forward/backward; 1.backward and 1.gradcheck say what differs)`,
         );

@@ -3,7 +3,7 @@
 import { test } from 'vitest';
 import { attachArtifact, GradingFailure, runRng, runSeed, useSubmission } from 'dlgrade/kit';
 import { syntheticSplits } from '../../image-data.ts';
-import { replay } from '../../recorder-runs.ts';
+import { replay } from '../../well-posed-runs.ts';
 import { checkPlateau } from '../../schedule-checks.ts';
 import { expectedCase, scriptedAccuracies } from '../../schedule-expected.ts';
 

@@ -1,8 +1,8 @@
 // E (hidden): the training and evaluation functions on other sizes and schedules.
 import { test } from 'vitest';
 import { gradeParts, runRng, runSeed, useSubmission } from 'dlgrade/kit';
-import { EVAL_IMAGE, TRAIN_IMAGE } from '../../tiny-models.ts';
-import { evaluateParts, evalWeights, predictionParts, randomImages, trainEpochParts, trainModelParts } from '../../training-checks.ts';
+import { TRAIN_IMAGE } from '../../tiny-models.ts';
+import { evalCase, evaluateParts, predictionParts, randomImages, trainEpochParts, trainModelParts } from '../../training-checks.ts';
 
 const sub = useSubmission();
 
@@ -13,8 +13,8 @@ test('E.hidden: the four functions on other sizes and schedules', async () => {
   await gradeParts([
     // One batch holds the whole set; then a last batch of 1.
     ...trainEpochParts(sub, { classes: 4, seed, data: randomImages(rng, 24, TRAIN_IMAGE, 4), batchSize: 24, sgd }),
-    ...evaluateParts(sub, { classes: 3, weights: evalWeights(rng, 3), data: randomImages(rng, 17, EVAL_IMAGE, 3), batchSize: 4 }),
+    ...evaluateParts(sub, evalCase(rng, 3, 17, 4)),
     ...trainModelParts(sub, { classes: 2, seed: seed + 1, data: randomImages(rng, 15, TRAIN_IMAGE, 2), test: randomImages(rng, 9, TRAIN_IMAGE, 2), batchSize: 4, sgd, schedule: { stepSize: 1, gamma: 0.7, epochs: 4 } }),
-    ...predictionParts(sub, { classes: 6, weights: evalWeights(rng, 6), data: randomImages(rng, 13, EVAL_IMAGE, 6), batchSize: 13 }),
+    ...predictionParts(sub, evalCase(rng, 6, 13, 13)),
   ]);
 });

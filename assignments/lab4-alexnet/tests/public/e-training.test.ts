@@ -2,8 +2,8 @@
 // weights drawn from the run seed; the grader replays the training (or evaluates in float64) and compares.
 import { test } from 'vitest';
 import { attachArtifact, gradeParts, runRng, runSeed, useSubmission } from 'dlgrade/kit';
-import { EVAL_IMAGE, TRAIN_IMAGE } from '../../tiny-models.ts';
-import { evaluateParts, evalWeights, predictionParts, randomImages, trainEpochParts, trainModelParts } from '../../training-checks.ts';
+import { TRAIN_IMAGE } from '../../tiny-models.ts';
+import { evalCase, evaluateParts, predictionParts, randomImages, trainEpochParts, trainModelParts } from '../../training-checks.ts';
 
 const sub = useSubmission();
 const seedOf = (name: string) => runSeed(`lab4-alexnet:${name}`) % 100_000;
@@ -15,7 +15,7 @@ test('E.train.epoch: trainOneEpoch: training mode, one SGD step per batch, loss 
 
 test('E.evaluate: evaluate: inference mode, loss per sample and accuracy in % with an uneven last batch', async () => {
   const rng = runRng('lab4-alexnet:evaluate');
-  await gradeParts(evaluateParts(sub, { classes: 4, weights: evalWeights(rng, 4), data: randomImages(rng, 37, EVAL_IMAGE, 4), batchSize: 10 }));
+  await gradeParts(evaluateParts(sub, evalCase(rng, 4, 37, 10)));
 });
 
 test("E.train.model: trainModel: the seed's history, StepLR stepped once per epoch (final weights replayed by the grader), training time in seconds", async () => {
@@ -34,5 +34,5 @@ test("E.train.model: trainModel: the seed's history, StepLR stepped once per epo
 
 test('E.predictions: getPredictions: argmax in inference mode and the labels, in loader order', async () => {
   const rng = runRng('lab4-alexnet:predictions');
-  await gradeParts(predictionParts(sub, { classes: 5, weights: evalWeights(rng, 5), data: randomImages(rng, 23, EVAL_IMAGE, 5), batchSize: 6 }));
+  await gradeParts(predictionParts(sub, evalCase(rng, 5, 23, 6)));
 });
